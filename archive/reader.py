@@ -1,0 +1,344 @@
+"""Reading the WARC archive back: records, response/metadata captures, single records by offset.
+
+Everything streams through warcio's ``ArchiveIterator`` one record at a time. HTTP heads are
+parsed here (latin-1, order and repeats kept, see :mod:`archive.http_head`) rather than by
+warcio, which decodes header bytes as UTF-8 when it can and so cannot round-trip them.
+
+Damaged files: iteration yields every record before the damage, then raises
+:class:`ArchiveReadError` (``errors="raise"``) or logs it and stops (``errors="log"``), so one
+torn file cannot take a whole indexing run down with it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeadersParserException
+
+from archive.http_head import parse_head, parse_status_line
+
+logger = logging.getLogger(__name__)
+
+_HTTP_HEAD_LIMIT = 1 << 20
+_READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, OSError, ValueError)
+
+
+class ArchiveReadError(Exception):
+    """A WARC file is damaged: ``path`` could not be read past the record at ``offset``.
+
+    ``offset`` is the byte offset (in the file as stored, i.e. compressed) of the gzip member
+    or record where reading failed; every record before it was read successfully.
+    """
+
+    def __init__(self, path: str | os.PathLike, offset: int, reason: str):
+        super().__init__(f"{path}: damaged at byte {offset}: {reason}")
+        self.path = str(path)
+        self.offset = offset
+        self.reason = reason
+
+
+@dataclass
+class ArchivedRecord:
+    """One WARC record with its HTTP head parsed; payload bytes exactly as archived."""
+
+    filename: str
+    offset: int
+    length: int
+    rec_type: str
+    record_id: str
+    target_uri: str | None
+    date: str | None
+    concurrent_to: str | None
+    refers_to: str | None
+    payload_digest: str | None
+    block_digest: str | None
+    http_status: int | None
+    http_reason: str | None
+    http_headers: list[tuple[str, str]]
+    #: HTTP Content-Type for request/response records, the record's own for the others.
+    content_type: str | None
+    #: Content coding still applied (see :func:`decode_content`); None if not read.
+    payload: bytes | None
+    #: Parsed ``application/warc-fields`` of metadata and warcinfo records, else empty.
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def http_header(self, name: str) -> str | None:
+        """First value of an HTTP header, matched case-insensitively."""
+        wanted = name.lower()
+        return next((value for key, value in self.http_headers if key.lower() == wanted), None)
+
+
+@dataclass
+class Capture:
+    """A response record and the fields of the metadata record written with it."""
+
+    response: ArchivedRecord
+    metadata: dict[str, str]
+
+
+def iter_records(
+    path: str | os.PathLike, *, with_payload: bool = True, errors: str = "raise"
+) -> Iterator[ArchivedRecord]:
+    """Yield the records of a ``.warc.gz`` or ``.warc`` file in order, streaming.
+
+    With ``with_payload=False`` payloads are skipped (``payload`` is None), which keeps
+    indexing cheap. On damage: ``errors="raise"`` raises :class:`ArchiveReadError` after the
+    good records, ``errors="log"`` logs a warning and stops.
+    """
+    if errors not in ("raise", "log"):
+        raise ValueError(f"errors must be 'raise' or 'log': {errors!r}")
+    path = Path(path)
+    with open(path, "rb") as stream:
+        try:
+            yield from _read_records(stream, path, with_payload)
+        except ArchiveReadError as damage:
+            if errors == "raise":
+                raise
+            logger.warning("%s", damage)
+
+
+def iter_captures(
+    path: str | os.PathLike, *, with_payload: bool = True, errors: str = "raise"
+) -> Iterator[Capture]:
+    """Yield each response with the fields of the metadata record concurrent to it ({} if none).
+
+    Holds at most one response back while looking at the record after it.
+    """
+    pending: ArchivedRecord | None = None
+    for record in iter_records(path, with_payload=with_payload, errors=errors):
+        if pending is not None:
+            if record.rec_type == "metadata" and record.concurrent_to == pending.record_id:
+                yield Capture(pending, record.fields)
+                pending = None
+                continue
+            yield Capture(pending, {})
+            pending = None
+        if record.rec_type == "response":
+            pending = record
+    if pending is not None:
+        yield Capture(pending, {})
+
+
+def read_record(path: str | os.PathLike, offset: int) -> ArchivedRecord:
+    """Read the one record whose gzip member (or record, uncompressed) starts at ``offset``."""
+    path = Path(path)
+    if offset < 0:
+        raise ValueError(f"offset cannot be negative: {offset}")
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        for record in _read_records(stream, path, with_payload=True):
+            return record
+    raise ArchiveReadError(path, offset, "no record at this offset (end of file)")
+
+
+def resolve_archive_path(archive_dir: str | os.PathLike, filename: str) -> Path:
+    """The path of an existing archive file named by a request, refusing anything else.
+
+    Only plain ``*.warc.gz``/``*.warc`` names of regular files directly inside
+    ``archive_dir`` are accepted: no separators, no ``..``, no symlink pointing elsewhere.
+    Raises ``ValueError`` otherwise.
+    """
+    if not isinstance(filename, str) or not filename:
+        raise ValueError("archive file name must be a non-empty string")
+    if any(bad in filename for bad in ("/", "\\", "\x00")) or filename.startswith("."):
+        raise ValueError(f"not a plain archive file name: {filename!r}")
+    if not filename.endswith((".warc.gz", ".warc")):
+        raise ValueError(f"not a WARC file name: {filename!r}")
+    root = Path(archive_dir).resolve()
+    candidate = (root / filename).resolve()
+    if candidate.parent != root or not candidate.is_file():
+        raise ValueError(f"no archive file {filename!r} in {archive_dir}")
+    return candidate
+
+
+def decode_content(body: bytes, content_encoding: str | None) -> bytes:
+    """Undo an HTTP ``Content-Encoding`` (gzip, x-gzip, deflate, br, identity, stacked).
+
+    Stacked codings are undone last-applied first (``gzip, br`` means brotli was applied
+    last). An empty body is empty in every coding. Raises ``ValueError`` for an unknown coding
+    or bytes that do not decode completely.
+    """
+    codings = [token.strip().lower() for token in (content_encoding or "").split(",")]
+    codings = [coding for coding in codings if coding]
+    unknown = [coding for coding in codings if coding not in _DECODERS]
+    if unknown:
+        raise ValueError(f"unsupported content coding: {', '.join(unknown)}")
+    for coding in reversed(codings):
+        if not body:
+            break
+        try:
+            body = _DECODERS[coding](body)
+        except ImportError:
+            raise
+        except Exception as exc:
+            # zlib, gzip and brotli each raise their own exception types on bad input.
+            raise ValueError(f"body is not valid {coding!r} content: {exc}") from exc
+    return body
+
+
+def _inflate_deflate(body: bytes) -> bytes:
+    # RFC 9110 deflate is zlib-wrapped, but many servers send raw deflate.
+    try:
+        return _inflate(body, zlib.MAX_WBITS)
+    except zlib.error:
+        return _inflate(body, -zlib.MAX_WBITS)
+
+
+def _unbrotli(body: bytes) -> bytes:
+    import brotli  # optional: only needed for the rare br-coded response
+
+    return brotli.decompress(body)
+
+
+_DECODERS = {
+    "identity": lambda body: body,
+    "gzip": gzip.decompress,
+    "x-gzip": gzip.decompress,
+    "deflate": _inflate_deflate,
+    "br": _unbrotli,
+}
+
+
+def _inflate(body: bytes, wbits: int) -> bytes:
+    inflater = zlib.decompressobj(wbits)
+    data = inflater.decompress(body) + inflater.flush()
+    if not inflater.eof:
+        raise zlib.error("deflate stream is truncated")
+    return data
+
+
+def _read_records(stream, path: Path, with_payload: bool) -> Iterator[ArchivedRecord]:
+    iterator = ArchiveIterator(stream, no_record_parse=True)
+    records = iter(iterator)
+    while True:
+        start = iterator.offset
+        try:
+            warc_record = next(records)
+        except StopIteration:
+            # A member cut within its first bytes decompresses to nothing, which warcio takes
+            # for the end of the file: whatever lies past the last record is damage.
+            size = os.fstat(stream.fileno()).st_size
+            if iterator.offset < size:
+                raise ArchiveReadError(
+                    path, iterator.offset, f"{size - iterator.offset} bytes at the end are not a record"
+                ) from None
+            return
+        except _READ_ERRORS as exc:
+            raise ArchiveReadError(path, start, f"{type(exc).__name__}: {exc}") from exc
+        try:
+            archived = _to_archived(warc_record, iterator, path.name, with_payload)
+        except _READ_ERRORS as exc:
+            raise ArchiveReadError(path, start, f"{type(exc).__name__}: {exc}") from exc
+        if iterator.err_count:
+            raise ArchiveReadError(path, start, "record is not followed by its blank lines")
+        yield archived
+
+
+def _to_archived(record, iterator: ArchiveIterator, filename: str, with_payload: bool) -> ArchivedRecord:
+    headers = record.rec_headers
+    content_type = headers.get_header("Content-Type")
+    block = record.raw_stream
+    http_head = b""
+    if record.rec_type in ("request", "response", "revisit") and (content_type or "").startswith(
+        "application/http"
+    ):
+        http_head = _read_http_head(block)
+    fields_wanted = record.rec_type in ("metadata", "warcinfo") and content_type == "application/warc-fields"
+    payload = None
+    if with_payload or fields_wanted:
+        payload = block.read()
+        payload_size = len(payload)
+    else:
+        payload_size = _drain(block)
+    _check_complete(record, iterator, len(http_head) + payload_size)
+    offset, length = iterator.member_info
+
+    status = reason = None
+    http_headers: list[tuple[str, str]] = []
+    if http_head:
+        start_line, http_headers = parse_head(http_head)
+        if record.rec_type != "request":
+            _protocol, status, reason = parse_status_line(start_line)
+        content_type = next((v for k, v in http_headers if k.lower() == "content-type"), None)
+    return ArchivedRecord(
+        filename=filename,
+        offset=offset,
+        length=length,
+        rec_type=record.rec_type,
+        record_id=headers.get_header("WARC-Record-ID"),
+        target_uri=headers.get_header("WARC-Target-URI"),
+        date=headers.get_header("WARC-Date"),
+        concurrent_to=headers.get_header("WARC-Concurrent-To"),
+        refers_to=headers.get_header("WARC-Refers-To"),
+        payload_digest=headers.get_header("WARC-Payload-Digest"),
+        block_digest=headers.get_header("WARC-Block-Digest"),
+        http_status=status,
+        http_reason=reason,
+        http_headers=http_headers,
+        content_type=content_type,
+        payload=payload if with_payload else None,
+        fields=parse_warc_fields(payload) if fields_wanted else {},
+    )
+
+
+def _check_complete(record, iterator: ArchiveIterator, block_size: int) -> None:
+    """Raise EOFError unless the record, and its gzip member if any, arrived whole.
+
+    warcio reads a torn record without complaint (a cut WARC head simply has fewer fields, a
+    cut block is short), so completeness is checked here.
+    """
+    if record.length is None or record.rec_headers.get_header("WARC-Record-ID") is None:
+        raise EOFError("WARC header is incomplete (no Content-Length or WARC-Record-ID)")
+    if block_size != record.length:
+        raise EOFError(f"record block has {block_size} of its {record.length} bytes (truncated)")
+    iterator.read_to_end()
+    decompressor = iterator.reader.decompressor
+    if decompressor is not None and not decompressor.eof:
+        raise EOFError("gzip member is truncated")
+
+
+def parse_warc_fields(block: bytes) -> dict[str, str]:
+    """Parse an ``application/warc-fields`` block (UTF-8 ``name: value`` lines).
+
+    A repeated name keeps its last value. Raises ``ValueError`` for a line without a colon.
+    """
+    fields: dict[str, str] = {}
+    for line in block.decode("utf-8").splitlines():
+        if not line.strip():
+            continue
+        name, colon, value = line.partition(":")
+        if not colon or not name.strip():
+            raise ValueError(f"warc-fields line is not 'name: value': {line!r}")
+        fields[name.strip()] = value.strip()
+    return fields
+
+
+def _read_http_head(block) -> bytes:
+    """Read the HTTP head (through the blank line) off the start of a record block."""
+    lines = []
+    size = 0
+    while True:
+        line = block.readline()
+        if not line:
+            raise EOFError("HTTP head is not terminated by a blank line")
+        lines.append(line)
+        size += len(line)
+        if size > _HTTP_HEAD_LIMIT:
+            raise ValueError(f"HTTP head longer than {_HTTP_HEAD_LIMIT} bytes")
+        if line in (b"\r\n", b"\n") and len(lines) > 1:
+            return b"".join(lines)
+
+
+def _drain(block) -> int:
+    size = 0
+    while chunk := block.read(1 << 16):
+        size += len(chunk)
+    return size
