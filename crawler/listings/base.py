@@ -1,0 +1,182 @@
+"""The shapes every list-page parser shares, and the small helpers they all need.
+
+A parser is a pure function of one response: it never fetches anything and keeps no state
+between pages. It returns the links it saw and the further pages of the same list as
+``scrapy.Request`` objects without a callback; the spider decides what to do with both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+from urllib.parse import urldefrag, urljoin
+
+import scrapy
+from parsel import Selector
+from scrapy.http import HtmlResponse, JsonResponse, TextResponse, XmlResponse
+
+# No list of annual reports runs to hundreds of pages; a bigger number means the page lied
+# about its size (or a parser misread it), and the cap keeps one bad page from flooding the
+# scheduler.
+MAX_PAGES = 200
+
+# Hrefs that never lead to another document.
+_NOT_DOCUMENTS = ("javascript:", "mailto:", "tel:", "data:", "#")
+
+_SPACE = re.compile(r"\s+")
+_ELLIPSIS = ("…", "...", "..")
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str
+    date: str | None = None
+
+
+@dataclass
+class Listing:
+    links: list[Link] = field(default_factory=list)
+    pages: list[scrapy.Request] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+
+
+class ListingParser(Protocol):
+    name: str
+
+    def matches(self, response: TextResponse) -> bool: ...
+
+    def parse(self, response: TextResponse) -> Listing: ...
+
+
+def collapse(text: str | None) -> str:
+    """Whitespace runs (including full-width spaces and &nbsp;) become one space."""
+    return _SPACE.sub(" ", (text or "").replace("\u3000", " ").replace("\xa0", " ")).strip()
+
+
+def iso_date(text: str | None) -> str | None:
+    """The first date printed in ``text`` as ``YYYY-MM-DD``, or None.
+
+    Lists print dates as 2021-01-22, 2021/1/22, 2021.01.22 or 2021年1月22日, often in brackets.
+    """
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def absolute_url(base: str, href: str | None) -> str | None:
+    """``href`` resolved against ``base`` without its fragment; None for non-document hrefs."""
+    href = (href or "").strip()
+    if not href or href.lower().startswith(_NOT_DOCUMENTS):
+        return None
+    url = urldefrag(urljoin(base, href))[0]
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def anchor_text(anchor: Selector) -> str:
+    """Visible text of an ``<a>``; its title when the text is cut short with an ellipsis."""
+    text = collapse(" ".join(anchor.xpath(".//text()").getall()))
+    title = collapse(anchor.attrib.get("title"))
+    if title and (not text or text.endswith(_ELLIPSIS)):
+        return title
+    return text
+
+
+def anchor_date(anchor: Selector) -> str | None:
+    """The date printed beside an item: in its row (li/tr/dd/p/div) when the row holds only it.
+
+    A row with several links is a menu or a pager, whose dates belong to nobody in particular.
+    """
+    own = iso_date(" ".join(anchor.xpath(".//text()").getall()))
+    rows = anchor.xpath(
+        "ancestor::*[self::li or self::tr or self::dd or self::dt or self::p or self::div][position() <= 3]"
+    )
+    # XPath hands ancestors back in document order; the nearest row is the one to read first.
+    for row in reversed(rows):
+        if len(row.xpath(".//a[@href]")) > 1:
+            break
+        found = iso_date(" ".join(row.xpath(".//text()").getall()))
+        if found:
+            return found
+    return own
+
+
+def links_in(selector: Selector, base: str, anchors_xpath: str = "//a[@href]") -> list[Link]:
+    """Every document link under ``selector`` in page order, one per url."""
+    links = []
+    for anchor in selector.xpath(anchors_xpath):
+        url = absolute_url(base, anchor.attrib.get("href"))
+        if url:
+            links.append(Link(url=url, text=anchor_text(anchor), date=anchor_date(anchor)))
+    return unique_links(links)
+
+
+def unique_links(links: Iterable[Link]) -> list[Link]:
+    """First occurrence of each url kept in place, filled in with text/date a later one has."""
+    by_url: dict[str, Link] = {}
+    for link in links:
+        kept = by_url.get(link.url)
+        if kept is None:
+            by_url[link.url] = link
+        elif (not kept.text and link.text) or (kept.date is None and link.date):
+            by_url[link.url] = Link(kept.url, kept.text or link.text, kept.date or link.date)
+    return list(by_url.values())
+
+
+def request_key(request: scrapy.Request) -> tuple[str, str, bytes]:
+    return (request.method, request.url, request.body)
+
+
+def unique_requests(requests: Iterable[scrapy.Request], limit: int = MAX_PAGES) -> list[scrapy.Request]:
+    """Requests in order, each (method, url, body) once, at most ``limit`` of them."""
+    seen: set[tuple[str, str, bytes]] = set()
+    kept = []
+    for request in requests:
+        key = request_key(request)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(request)
+        if len(kept) >= limit:
+            break
+    return kept
+
+
+def page_request(url: str, platform: str, **kwargs) -> scrapy.Request:
+    """A GET for a further page of a list, tagged with the platform that asked for it."""
+    return scrapy.Request(url, meta={"listing_platform": platform}, **kwargs)
+
+
+def without_self(requests: Iterable[scrapy.Request], response: TextResponse) -> list[scrapy.Request]:
+    """Drop requests for the very page being parsed (same method, url and body)."""
+    own = (response.request.method, response.request.url, response.request.body) if response.request else None
+    current = urldefrag(response.url)[0]
+    return [
+        request
+        for request in requests
+        if request_key(request) != own and not (request.method == "GET" and request.url == current)
+    ]
+
+
+def script_texts(response: TextResponse) -> list[str]:
+    """Inline script bodies of an HTML page (empty for non-HTML responses)."""
+    if not is_html(response):
+        return []
+    return response.xpath("//script[not(@src)]/text()").getall()
+
+
+def is_html(response: TextResponse) -> bool:
+    """Whether the body is markup rather than JSON, JavaScript or plain text."""
+    if isinstance(response, HtmlResponse):
+        return True
+    if isinstance(response, (XmlResponse, JsonResponse)):
+        return False
+    head = response.text.lstrip()[:500].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<body" in head
