@@ -1,0 +1,124 @@
+"""The Scrapy extension that writes every captured exchange into WARC files.
+
+It listens for :data:`crawler.capture.exchange_captured` (plain downloads now, the browser later)
+and hands each exchange, with the crawl's metadata about it (which site row it was found under,
+the page that linked it), to :class:`archive.writer.WarcArchive`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archive.repair import repair_open_files
+from archive.writer import WarcArchive
+from crawler import __version__
+from crawler.capture import exchange_captured
+from crawler.discovery.attachments import attachment_filename
+
+logger = logging.getLogger(__name__)
+
+#: Sent after an exchange is safely in the archive: ``location=CaptureLocation, request=Request``.
+exchange_archived = object()
+
+
+class WarcArchiveExtension:
+    def __init__(self, crawler, directory: Path):
+        self.crawler = crawler
+        self.directory = directory
+        self.archive: WarcArchive | None = None
+        self.crawl_id = ""
+        crawler.signals.connect(self.open, signal=signals.spider_opened)
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
+        crawler.signals.connect(self.record, signal=exchange_captured)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("ARCHIVE_ENABLED", True):
+            raise NotConfigured("ARCHIVE_ENABLED is off: responses are not archived")
+        return cls(crawler, Path(crawler.settings.get("ARCHIVE_DIR", "data/warc")))
+
+    def open(self, spider):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for report in repair_open_files(self.directory):
+            logger.warning("Repaired %s after an interrupted crawl: %s", report.path, report.reason)
+        self.crawl_id, started = crawl_identity(self.crawler.settings.get("JOBDIR"))
+        settings = self.crawler.settings
+        self.archive = WarcArchive(
+            self.directory,
+            prefix=settings.get("WARC_PREFIX", "nianbao"),
+            started=started,
+            max_bytes=settings.getint("WARC_MAX_BYTES", 500_000_000),
+            warcinfo={
+                "crawl-id": self.crawl_id,
+                "software-crawler": f"nianbao/{__version__} Scrapy",
+                "http-header-user-agent": settings.get("USER_AGENT", ""),
+                "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+                "sites": str(getattr(spider, "sites_file", "")),
+            },
+        )
+        logger.info("Archiving to %s (crawl %s)", self.directory, self.crawl_id)
+
+    def close(self, spider):
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+    def record(self, exchange, request, response):
+        if self.archive is None:
+            return
+        metadata = capture_metadata(request, response, getattr(self.crawler, "spider", None))
+        metadata["crawl-id"] = self.crawl_id
+        location = self.archive.write_exchange(exchange, metadata)
+        self.crawler.stats.inc_value("archive/records")
+        self.crawler.stats.inc_value("archive/bytes", location.length)
+        self.crawler.signals.send_catch_log(
+            signal=exchange_archived, location=location, request=request
+        )
+
+
+def capture_metadata(request, response, spider) -> dict[str, str]:
+    """What the extractor needs to know about a capture: its site row, the page that led here."""
+    meta = request.meta
+    fields: dict[str, str] = {}
+    site = getattr(spider, "sites_by_key", {}).get(meta.get("site_key"))
+    if site is not None:
+        fields.update(
+            {
+                "site-name": site.name,
+                "site-region-code": site.region_code,
+                "site-level": site.level,
+                "site-url": site.url,
+            }
+        )
+    kind = meta.get("kind") or ("robots" if request.url.endswith("/robots.txt") else "page")
+    fields["kind"] = kind
+    for key, name in (("via", "via"), ("via_text", "via-text"), ("depth", "depth")):
+        if meta.get(key) not in (None, ""):
+            fields[name] = str(meta[key])
+    if kind == "attachment":
+        filename = attachment_filename(response.url, response.headers.get(b"Content-Disposition"))
+        if filename:
+            fields["filename"] = filename
+    return fields
+
+
+def crawl_identity(jobdir: str | None) -> tuple[str, datetime]:
+    """The crawl's id and start time; a resumed job (same JOBDIR) keeps both."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    if not jobdir:
+        return uuid.uuid4().hex[:12], now
+    path = Path(jobdir) / "crawl.json"
+    if path.exists():
+        state = json.loads(path.read_text())
+        return state["crawl_id"], datetime.fromisoformat(state["started"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    crawl_id = uuid.uuid4().hex[:12]
+    path.write_text(json.dumps({"crawl_id": crawl_id, "started": now.isoformat()}))
+    return crawl_id, now

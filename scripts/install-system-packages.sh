@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs, when they are missing. Playwright cannot
+# download its own browser on machines without general internet access, so Debian's chromium is
+# installed too; the crawler uses Playwright's own browser where one exists.
+set -euo pipefail
+
+declare -A need=(
+  [chromium]=chromium
+  [antiword]=antiword
+  [catdoc]=catdoc
+  [soffice]=libreoffice-writer-nogui
+  [redis-server]=redis-server
+  [wget]=wget
+  [pdftotext]=poppler-utils
+)
+missing=()
+for tool in "${!need[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${need[$tool]}")
+done
+fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-zenhei)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+  echo "Not root and no sudo: please install ${missing[*]} yourself." >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
