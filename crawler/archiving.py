@@ -21,10 +21,12 @@ from archive.writer import WarcArchive
 from crawler import __version__
 from crawler.capture import exchange_captured
 from crawler.discovery.attachments import attachment_filename
+from crawler.discovery.scope import in_domains
 
 logger = logging.getLogger(__name__)
 
-#: Sent after an exchange is safely in the archive: ``location=CaptureLocation, request=Request``.
+#: Sent after an exchange is safely in the archive:
+#: ``location=CaptureLocation, request=Request, response=Response``.
 exchange_archived = object()
 
 
@@ -79,7 +81,7 @@ class WarcArchiveExtension:
         self.crawler.stats.inc_value("archive/records")
         self.crawler.stats.inc_value("archive/bytes", location.length)
         self.crawler.signals.send_catch_log(
-            signal=exchange_archived, location=location, request=request
+            signal=exchange_archived, location=location, request=request, response=response
         )
 
 
@@ -87,7 +89,8 @@ def capture_metadata(request, response, spider) -> dict[str, str]:
     """What the extractor needs to know about a capture: its site row, the page that led here."""
     meta = request.meta
     fields: dict[str, str] = {}
-    site = getattr(spider, "sites_by_key", {}).get(meta.get("site_key"))
+    sites = getattr(spider, "sites_by_key", {})
+    site = sites.get(meta.get("site_key")) or site_of_url(request.url, sites.values())
     if site is not None:
         fields.update(
             {
@@ -107,6 +110,14 @@ def capture_metadata(request, response, spider) -> dict[str, str]:
         if filename:
             fields["filename"] = filename
     return fields
+
+
+def site_of_url(url: str, sites):
+    """The site a request made outside the spider (robots.txt) belongs to, by its domains."""
+    for site in sites:
+        if in_domains(url, list(site.domains)):
+            return site
+    return None
 
 
 def crawl_identity(jobdir: str | None) -> tuple[str, datetime]:

@@ -51,7 +51,9 @@ class ResumeFromArchiveMiddleware:
             raise NotConfigured("resuming needs JOBDIR and the archive")
         return cls(crawler, Path(jobdir), Path(crawler.settings.get("ARCHIVE_DIR", "data/warc")))
 
-    def remember(self, location, request):
+    def remember(self, location, request, response):
+        if response.status >= 500 or response.status in (408, 429):
+            return  # a failure to retry, not an answer to replay
         self.db.execute(
             "INSERT OR REPLACE INTO archived VALUES (?, ?, ?, ?)",
             (self._fingerprint(request), request.url, location.filename, location.offset),

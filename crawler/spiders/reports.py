@@ -86,6 +86,10 @@ class ReportsSpider(scrapy.Spider):
         if isinstance(response, HtmlResponse):
             has_attachment = any(is_attachment_link(link.url, link.text) for link in listing.links)
             report = self.report_item(response, site, has_attachment)
+            if report is None and "flipbook" in listing.platforms and response.meta.get("kind") == "report":
+                # A flip-book holds no text of its own: the link that led here named the report,
+                # and its text pages (requested above) carry the report.
+                report = self.item_for(response, site, response.meta.get("via_text", ""))
         if report:
             yield report
         for link in listing.links:
@@ -106,7 +110,8 @@ class ReportsSpider(scrapy.Spider):
                 via_text=link.text, priority=ATTACHMENT_PRIORITY, callback=self.parse_attachment,
             )
         if is_report_page and any(hint in link.url for hint in VIEWER_HINTS):
-            return self.request(site, link.url, kind="report", hops=hops + 1, via=response.url,
+            # The report's own pages in another form (a flip-book's text pages): not a new report.
+            return self.request(site, link.url, kind="page", hops=hops + 1, via=response.url,
                                 via_text=link.text, priority=ATTACHMENT_PRIORITY)
         priority = link_priority(link.text, link.url, domains=list(site.domains))
         if priority is None:
@@ -121,6 +126,9 @@ class ReportsSpider(scrapy.Spider):
         text = " ".join(response.xpath("//body//text()[not(ancestor::script)]").getall())
         if not is_report_page(title, text, has_attachment=has_attachment):
             return None
+        return self.item_for(response, site, title)
+
+    def item_for(self, response, site: Site, title: str) -> dict | None:
         agency = report_agency(title)
         if not in_scope(agency, site.name):
             self.logger.info("Not %s's report (agency %s): %s", site.name, agency, response.url)
