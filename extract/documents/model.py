@@ -1,0 +1,45 @@
+"""The shape every document reader returns, and the one error they raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# What a DocumentText can come from; "image" is a picture recorded as needing OCR.
+SOURCE_TYPES = ("html", "pdf", "docx", "doc", "wps", "image")
+
+
+@dataclass
+class DocumentText:
+    """Text of one archived document, ready for the table parser.
+
+    ``text`` holds paragraphs one per line. Tables are linearised as one table
+    row per line with cells separated by a TAB; an empty cell is an empty
+    string between tabs; a rowspan/vMerge cell is printed only in its first
+    row (empty string in the rows below) and a colspan/gridSpan cell is
+    printed once, in its first column, with empty strings in the columns it
+    covers, so all rows of a table have the same number of cells and a column
+    index means the same column in every row. Rows without any text are left
+    out. A cell's wrapped lines are joined (no space between CJK characters).
+    Text outside tables keeps its document order around them.
+
+    ``source_type`` is 'image' for a picture (``needs_ocr=True``, empty text).
+    ``pages`` is the page count: counted for PDF, as recorded by the word
+    processor for DOCX/DOC, None for HTML. ``links`` are made absolute only
+    when a ``url`` (or ``<base href>``) was given.
+    """
+
+    text: str
+    source_type: str
+    title: str | None
+    needs_ocr: bool = False
+    pages: int | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+    published: str | None = None
+
+
+class DocumentError(Exception):
+    """A document could not be read; ``reason`` says why in a few words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
