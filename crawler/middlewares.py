@@ -18,15 +18,18 @@ logger = logging.getLogger(__name__)
 class SitePolicyMiddleware:
     """Keep each site's crawl inside its domains, its hop limit and its page budget; skip traps.
 
-    Every request of the spider carries ``site_key`` (its row in the sites list) and ``hops``
-    (links followed from the start URL, list pagination not counted). Budgets are per site so
-    that one large portal cannot starve the others.
+    Every request of the spider carries ``site_key`` (its row in the sites list), ``hops``
+    (links followed from the start URL, list pagination not counted) and ``list_page`` (pages of
+    one list followed so far). Budgets are per site so that one large portal cannot starve the
+    others.
     """
 
-    def __init__(self, crawler, max_hops: int, page_budget: int, attachment_budget: int):
+    def __init__(self, crawler, max_hops: int, max_list_pages: int, page_budget: int,
+                 attachment_budget: int):
         self.crawler = crawler
         self.stats = crawler.stats
         self.max_hops = max_hops
+        self.max_list_pages = max_list_pages
         self.budgets = {"page": page_budget, "attachment": attachment_budget}
         self.spent: Counter[tuple[str, str]] = Counter()
 
@@ -36,6 +39,7 @@ class SitePolicyMiddleware:
         return cls(
             crawler,
             max_hops=s.getint("SITE_MAX_HOPS", 8),
+            max_list_pages=s.getint("SITE_MAX_LIST_PAGES", 100),
             page_budget=s.getint("SITE_PAGE_BUDGET", 2000),
             attachment_budget=s.getint("SITE_ATTACHMENT_BUDGET", 2000),
         )
@@ -51,6 +55,9 @@ class SitePolicyMiddleware:
             self._drop(request, site.key, f"trap: {reason}")
         if request.meta.get("hops", 0) > self.max_hops:
             self._drop(request, site.key, "too many hops")
+        if request.meta.get("list_page", 0) > self.max_list_pages:
+            # An endless pager (a calendar's 下一页, a CMS counting past its last page).
+            self._drop(request, site.key, "too many list pages")
         budget = "attachment" if request.meta.get("kind") == "attachment" else "page"
         if self.spent[site.key, budget] >= self.budgets[budget]:
             self._drop(request, site.key, f"{budget} budget of {self.budgets[budget]} spent")

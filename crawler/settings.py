@@ -35,6 +35,7 @@ RETRY_BACKOFF_MAX = 60.0
 
 # --- Per-site walk ----------------------------------------------------------------------------
 SITE_MAX_HOPS = 8  # links from the start URL (list pagination is not a hop)
+SITE_MAX_LIST_PAGES = 100  # pages of one list: ends endless pagers
 SITE_PAGE_BUDGET = 2000  # pages fetched per site
 SITE_ATTACHMENT_BUDGET = 2000
 DEPTH_LIMIT = 0  # SitePolicyMiddleware counts hops instead: pagination must not exhaust depth

@@ -8,6 +8,7 @@ request over without the spider changing:
 
 ``site_key``  the site row it belongs to        ``kind``  page | listing | report | attachment
 ``hops``      links followed from the start URL  ``via`` / ``via_text``  the linking page and anchor
+``list_page`` pages of one list followed so far (pagination is not a hop, but must end)
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ class ReportsSpider(scrapy.Spider):
             yield page.replace(
                 callback=self.parse,
                 errback=self.failed,
-                meta={**response.meta, **page.meta, "kind": "listing", "via": response.url},
+                meta={**response.meta, **page.meta, "kind": "listing", "via": response.url,
+                      "list_page": response.meta.get("list_page", 0) + 1},
             )
         report = None
         if isinstance(response, HtmlResponse):

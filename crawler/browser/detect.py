@@ -1,0 +1,145 @@
+"""Does this answer need a browser? Anti-bot challenges, and lists that scripts fill in.
+
+Two kinds of page are useless to a plain HTTP client:
+
+* **Challenges.** Anti-bot gateways answer the first request with a script that computes a
+  cookie and loads the page again: HTTP 412 with an inline script (瑞数 / Riversecurity),
+  HTTP 521 with ``document.cookie=…; location.href=…`` (加速乐 / Jiasule), and tiny pages of any
+  status doing the same. Only running the script gets the real page.
+* **Script-filled lists.** The list container is empty in the HTML and a script fetches the
+  items (XHR/fetch/$.ajax to a JSON endpoint) or a framework app mounts into an empty root.
+
+Both checks are plain functions of status and body, so they are cheap enough to run on every
+page. Lists that a platform parser in :mod:`crawler.listings` already reads from the HTML (the
+JSON APIs it knows, TRS/Hanweb/VSB script islands) are not sent to a browser.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from parsel import Selector
+from scrapy.http import HtmlResponse, Response, TextResponse
+
+from crawler.listings import PLATFORM_PARSERS
+
+# Challenge pages are small; anything large is a real page that happens to set a cookie.
+CHALLENGE_MAX_BYTES = 64 * 1024
+_SETS_COOKIE = re.compile(r"document\s*\.\s*cookie\s*=")
+_NAVIGATES = re.compile(
+    r"location\s*\.\s*(?:reload|replace|assign)\s*\(|location(?:\s*\.\s*href)?\s*=[^=]|"
+    r"window\s*\.\s*location|setTimeout\s*\(",
+)
+_SCRIPT = re.compile(r"<script\b", re.I)
+
+# Scripts that fetch data after the page loaded.
+_DATA_LOADERS = re.compile(
+    r"XMLHttpRequest|\bfetch\s*\(|\$\s*\.\s*(?:ajax|get|getJSON|post)\s*\(|\baxios\b|"
+    r"\.load\s*\(\s*['\"]|jsonp|\.json\b",
+    re.I,
+)
+# What list containers are called in Chinese CMS templates (列表 = lb, 文章 = wz, 信息公开 = xxgk).
+_LIST_NAMES = re.compile(
+    r"list|news|data|article|content|item|result|record|report|table|\blb|wz|xxgk|nb|con\b",
+    re.I,
+)
+# Roots that single-page apps mount into.
+_APP_ROOTS = "//*[@id='app' or @id='root' or @id='__nuxt' or @id='__next' or @id='App']"
+_FRAMEWORK_TEMPLATES = re.compile(r"\bv-for=|\bng-repeat=|\{\{\s*[\w.]+\s*\}\}")
+
+
+def challenge_reason(status: int, body: bytes, content_encoding: str | None = None) -> str | None:
+    """Why an answer looks like an anti-bot challenge only a browser can pass; None if it does not."""
+    if len(body) > CHALLENGE_MAX_BYTES and not content_encoding:
+        return None
+    text = _text(decoded_body(body, content_encoding)[:CHALLENGE_MAX_BYTES])
+    if status == 521 and _SETS_COOKIE.search(text):
+        return "HTTP 521 with a cookie-setting script (加速乐-style challenge)"
+    if status == 412 and _SCRIPT.search(text):
+        return "HTTP 412 with an inline script (瑞数-style challenge)"
+    if (
+        status in (200, 202, 403, 503)
+        and _SETS_COOKIE.search(text)
+        and _NAVIGATES.search(text)
+        and len(_visible_text(text)) < 80
+    ):
+        return f"HTTP {status} page that only sets a cookie and reloads (script challenge)"
+    return None
+
+
+def script_list_reason(response: Response) -> str | None:
+    """Why a page's list (or text) appears only after its scripts ran; None if it does not."""
+    if response.status != 200 or not isinstance(response, HtmlResponse):
+        return None
+    if any(parser.matches(response) for parser in PLATFORM_PARSERS):
+        return None  # a platform parser reads it from the HTML (or its API) without a browser
+    scripts = "\n".join(response.xpath("//script[not(@src)]/text()").getall())
+    external = response.xpath("//script[@src]/@src").getall()
+    if _DATA_LOADERS.search(scripts) or external:
+        for container in response.xpath(
+            "//body//*[self::ul or self::ol or self::tbody or self::table or self::dl or self::div]"
+            "[@id or @class]"
+        ):
+            name = _fed_container(container, scripts)
+            if name:
+                return f"empty list container {name} filled by a script"
+    if external and response.xpath(_APP_ROOTS) and len(_body_text(response)) < 200:
+        return "a JavaScript application page (empty mount point)"
+    if external and _FRAMEWORK_TEMPLATES.search(response.text):
+        return "a list written as a framework template (v-for / {{ }})"
+    return None
+
+
+def _fed_container(container: Selector, scripts: str) -> str | None:
+    """``#id`` or ``.class`` of an empty, list-like element that the inline scripts refer to."""
+    ident = (container.attrib.get("id") or "").strip()
+    classes = (container.attrib.get("class") or "").split()
+    names = ([ident] if ident else []) + classes
+    if not any(_LIST_NAMES.search(name) for name in names):
+        return None
+    if container.xpath(".//a[@href]") or len(_collapse(" ".join(container.xpath(".//text()").getall()))) > 20:
+        return None
+    for name in names:
+        # The script must name the container: '#reportList', getElementById("reportList"), '.news-list'.
+        if re.search(rf"""['"#.]{re.escape(name)}\b""", scripts):
+            return f"#{name}" if name == ident else f".{name}"
+    return None
+
+
+def decoded_body(body: bytes, content_encoding: str | None) -> bytes:
+    """The body with gzip/deflate/br undone (for looking at it; the archive keeps it coded)."""
+    for coding in reversed([c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]):
+        try:
+            if coding in ("gzip", "x-gzip"):
+                body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+            elif coding == "deflate":
+                try:
+                    body = zlib.decompress(body)
+                except zlib.error:
+                    body = zlib.decompress(body, -zlib.MAX_WBITS)
+            elif coding == "br":
+                import brotli
+
+                body = brotli.decompress(body)
+        except Exception:
+            return b""
+    return body
+
+
+def _text(body: bytes) -> str:
+    # Challenge scripts are ASCII; the page around them may be GBK or UTF-8. Either reads here.
+    return body.decode("utf-8", "replace")
+
+
+def _visible_text(html: str) -> str:
+    without = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)
+    return _collapse(re.sub(r"(?s)<[^>]+>", " ", without))
+
+
+def _body_text(response: TextResponse) -> str:
+    return _collapse(" ".join(response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
