@@ -1,0 +1,256 @@
+"""The extraction database: its schema (created and migrated here) and every write to it.
+
+Table and column names are a public interface (Datasette users, the rest of the project):
+``reports`` (one row per report, its source copy cited down to the WARC record), ``cells``
+(``tbl``/``row``/``col`` as in report-format.json), ``checks`` (one row per report and rule),
+``narrative``, ``documents`` (every archived response considered, and why it is or is not a
+report), ``errors`` and ``processed_warcs``. Writes are upserts keyed on stable ids, so running
+the extractor twice over the same archive leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+# (columns, pk, foreign keys), in creation order: a table comes after the tables it refers to.
+# 'ANY' gives NUMERIC affinity, so counts stay integers and 万元 amounts stay fractional.
+SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
+    "reports": (
+        {
+            "id": str, "title": str, "agency": str, "year": int, "format_version": str,
+            "region_code": str, "published": str, "source_url": str, "page_url": str,
+            "source_type": str, "captured_at": str, "warc_filename": str, "warc_record_id": str,
+            "warc_offset": int, "payload_digest": str, "site_name": str, "level": str,
+            "section_1": str, "section_2": str, "section_3": str,
+            "section_4": str, "section_5": str, "section_6": str,
+            "copies": int, "cells_read": int, "checks_failed": int, "parse_problems": str,
+            # The date the page itself carries (its 发布日期 meta), beside the one printed in the report.
+            "page_published": str,
+        },
+        "id",
+        [],
+    ),
+    "documents": (
+        {
+            "record_id": str, "url": str, "warc_filename": str, "warc_offset": int,
+            "payload_digest": str, "captured_at": str, "http_status": int, "content_type": str,
+            "kind": str, "source_type": str, "title": str, "page_url": str, "site_name": str,
+            "is_report": int, "report_id": str, "role": str, "reason": str,
+        },
+        "record_id",
+        [("report_id", "reports", "id")],
+    ),
+    "cells": (
+        {"report_id": str, "tbl": str, "row": str, "col": str, "value": "ANY", "raw": str, "note": str, "derived": int},
+        ("report_id", "tbl", "row", "col"),
+        [("report_id", "reports", "id")],
+    ),
+    "checks": (
+        {"report_id": str, "rule": str, "ok": int, "detail": str},
+        ("report_id", "rule"),
+        [("report_id", "reports", "id")],
+    ),
+    "narrative": (
+        {
+            "report_id": str, "seq": int, "key": str, "narrative_value": "ANY",
+            "table_value": "ANY", "agrees": int, "quote": str,
+        },
+        ("report_id", "seq"),
+        [("report_id", "reports", "id")],
+    ),
+    # What each report-like document parsed to, so copies found in a later run can be merged
+    # with it without reading the WARC again. 'resolved' is 0 until merged into `reports`.
+    "parsed_documents": (
+        {
+            "record_id": str, "url": str, "page_url": str, "payload_digest": str,
+            "source_type": str, "captured_at": str, "warc_filename": str, "warc_offset": int,
+            "site_name": str, "site_region_code": str, "site_level": str,
+            "title": str, "agency": str, "year": int, "format_version": str, "published": str,
+            "page_published": str, "cells_read": int, "problems": str, "sections": str, "cells": str, "narrative": str,
+            "resolved": int,
+        },
+        "record_id",
+        [("record_id", "documents", "record_id")],
+    ),
+    "errors": (
+        {"warc_filename": str, "offset": int, "url": str, "stage": str, "reason": str, "logged_at": str},
+        ("warc_filename", "offset", "stage"),
+        [],
+    ),
+    # One row per WARC file: 'offset' is where the next unread record starts; a file seen again
+    # with the same size and complete=1 is skipped, a growing one is resumed at 'offset'.
+    "processed_warcs": (
+        {"filename": str, "size": int, "offset": int, "complete": int, "records": int, "updated_at": str},
+        "filename",
+        [],
+    ),
+}
+
+INDEXES: dict[str, list[list[str]]] = {
+    "reports": [["agency", "year"], ["year", "region_code"], ["payload_digest"]],
+    "documents": [["url"], ["payload_digest"], ["report_id"], ["page_url"]],
+    "checks": [["rule", "ok"]],
+    "parsed_documents": [["agency", "year"], ["payload_digest"], ["page_url"], ["url"], ["resolved", "record_id"]],
+}
+
+
+def open_database(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database at ``path`` with the current schema."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, columns and indexes; an older database gains new columns in place."""
+    for name, (columns, pk, foreign_keys) in SCHEMA.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(columns, pk=pk, foreign_keys=foreign_keys, if_not_exists=True)
+            continue
+        existing = table.columns_dict
+        for column, column_type in columns.items():
+            if column not in existing:
+                table.add_column(column, column_type)
+    for name, indexes in INDEXES.items():
+        for columns in indexes:
+            db.table(name).create_index(columns, if_not_exists=True)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+# --- documents, parse results, errors ------------------------------------------------------
+
+
+def upsert_documents(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """Record considered documents; a document already linked to a report keeps that link."""
+    if not rows:
+        return
+    linked = {
+        row["record_id"]: row
+        for row in db.query(
+            "select record_id, is_report, report_id, role, reason from documents "
+            f"where report_id is not null and record_id in ({','.join('?' * len(rows))})",
+            [row["record_id"] for row in rows],
+        )
+    }
+    db.table("documents").upsert_all(
+        [{**row, **linked.get(row["record_id"], {})} for row in rows], pk="record_id"
+    )
+
+
+def upsert_parsed(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """Store report-like documents' parse results (JSON columns) as unresolved."""
+    if not rows:
+        return
+    db.table("parsed_documents").upsert_all(
+        [{**row, "resolved": 0} for row in rows], pk="record_id"
+    )
+
+
+def record_errors(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    """Record read/decode/document/parse/db errors; the same error seen again is one row."""
+    if rows:
+        db.table("errors").upsert_all([{**row, "logged_at": now()} for row in rows], pk=SCHEMA["errors"][1])
+
+
+def warc_state(db: sqlite_utils.Database, filename: str) -> dict | None:
+    """The processed_warcs row of ``filename`` (relative to the archive directory), or None."""
+    rows = list(db.query("select * from processed_warcs where filename = ?", [filename]))
+    return rows[0] if rows else None
+
+
+def save_warc_state(db: sqlite_utils.Database, filename: str, *, size: int, offset: int, complete: bool, records: int) -> None:
+    """Remember how far ``filename`` has been read (``offset``) and whether it is finished."""
+    db.table("processed_warcs").upsert(
+        {"filename": filename, "size": size, "offset": offset, "complete": int(complete),
+         "records": records, "updated_at": now()},
+        pk="filename",
+    )
+
+
+# --- candidates awaiting a merge ------------------------------------------------------------
+
+
+def candidates_where(db: sqlite_utils.Database, where: str, params: list) -> list[dict]:
+    """parsed_documents rows (JSON columns decoded) plus their document's current report link."""
+    rows = db.query(
+        "select p.*, d.report_id as current_report_id from parsed_documents p "
+        f"join documents d on d.record_id = p.record_id where {where}",
+        params,
+    )
+    return [_decode_candidate(row) for row in rows]
+
+
+def _decode_candidate(row: dict) -> dict:
+    for column in ("sections", "cells", "narrative", "problems"):
+        row[column] = json.loads(row[column]) if row[column] else ([] if column != "sections" else {})
+    return row
+
+
+def mark_resolved(db: sqlite_utils.Database, record_ids: Iterable[str]) -> None:
+    ids = list(record_ids)
+    if ids:
+        db.execute(f"update parsed_documents set resolved = 1 where record_id in ({','.join('?' * len(ids))})", ids)
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
+    """Remove a report and everything hanging off it (its documents stay, unlinked)."""
+    for table in ("cells", "checks", "narrative"):
+        db.execute(f"delete from {table} where report_id = ?", [report_id])
+    db.execute(
+        "update documents set report_id = null, role = null, is_report = 1, reason = null where report_id = ?",
+        [report_id],
+    )
+    db.execute("delete from reports where id = ?", [report_id])
+
+
+def write_report(db: sqlite_utils.Database, report: dict, cells: list[dict], narrative: list[dict]) -> None:
+    """Write a report with its cells and narrative rows, replacing what it had before."""
+    db.table("reports").upsert(report, pk="id")
+    for table in ("cells", "narrative"):
+        db.execute(f"delete from {table} where report_id = ?", [report["id"]])
+    db.table("cells").insert_all(cells, pk=SCHEMA["cells"][1])
+    db.table("narrative").insert_all(narrative, pk=SCHEMA["narrative"][1])
+
+
+def write_checks(db: sqlite_utils.Database, report_id: str, results: Iterable) -> None:
+    """Upsert one checks row per rule and refresh the report's count of failed checks."""
+    rows = [
+        {"report_id": report_id, "rule": r.rule, "ok": None if r.ok is None else int(r.ok), "detail": r.detail}
+        for r in results
+    ]
+    db.table("checks").upsert_all(rows, pk=SCHEMA["checks"][1])
+    db.execute(
+        "update reports set checks_failed = (select count(*) from checks where report_id = ? and ok = 0) where id = ?",
+        [report_id, report_id],
+    )
+
+
+def link_documents(db: sqlite_utils.Database, report_id: str, source_record_id: str, copy_reason: str, record_ids: list[str]) -> None:
+    """Point every copy of a report at it: the source gets role 'source', the others 'copy'."""
+    for record_id in record_ids:
+        is_source = record_id == source_record_id
+        db.execute(
+            "update documents set is_report = 1, report_id = ?, role = ?, reason = ? where record_id = ?",
+            [report_id, "source" if is_source else "copy", None if is_source else copy_reason, record_id],
+        )
+
+
+def report_cell_values(db: sqlite_utils.Database, report_id: str) -> dict[tuple[str, str, str], object]:
+    """``(tbl, row, col) -> value`` of one stored report."""
+    return {
+        (row["tbl"], row["row"], row["col"]): row["value"]
+        for row in db.query("select tbl, row, col, value from cells where report_id = ?", [report_id])
+    }

@@ -1,0 +1,393 @@
+"""WARC → documents → reports: the extractor's main loop.
+
+Every WARC file under the archive directory is read record by record (one payload in memory at a
+time). Each response (and ``resource`` record) becomes a row of ``documents``; the ones that parse
+as an annual report are kept in ``parsed_documents`` until :func:`extract.merge.resolve_reports`
+merges copies of one report and writes ``reports``/``cells``/``checks``. Rows are committed in
+batches together with the file's read position, so an interrupted run resumes where it stopped
+and a second run over the same archive adds nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.reader import (
+    ArchivedRecord,
+    ArchiveReadError,
+    decode_content,
+    iter_records,
+    read_record,
+)
+from crawler.discovery.reports import TitleKind, classify_title, report_year
+from extract import db as store
+from extract.documents import DocumentError, read_document, sniff_type
+from extract.documents.model import SOURCE_TYPES
+from extract.format import key_str
+from extract.merge import best_title, resolve_reports
+from extract.parse import parse_report
+
+logger = logging.getLogger(__name__)
+
+OPEN_SUFFIX = ".open"
+WARC_SUFFIXES = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX)
+# Rows per commit: big enough to amortise the transaction, small enough to bound memory
+# (a parsed report carries its section texts, a few tens of KB).
+BATCH_SIZE = 100
+MAX_LISTED_ERRORS = 20
+# Sniffed types read_document turns into text (MIME HTML and RTF come back as html/doc); any
+# other type (spreadsheets, archives, OFD …) is recorded as not a text document, not an error.
+READABLE_TYPES = frozenset(SOURCE_TYPES) | {"mht", "rtf"}
+
+
+@dataclass
+class Summary:
+    """What one run did; ``lines()`` renders it for people."""
+
+    warcs_read: int = 0
+    warcs_skipped: int = 0
+    documents: int = 0
+    reports_in_database: int = 0
+    reports_by_source_type: Counter = field(default_factory=Counter)
+    checks_failed: Counter = field(default_factory=Counter)
+    not_reports: Counter = field(default_factory=Counter)
+    errors_by_stage: Counter = field(default_factory=Counter)
+    # The first MAX_LISTED_ERRORS errors, (where, stage, reason); the counts above are complete.
+    errors: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def reports(self) -> int:
+        return sum(self.reports_by_source_type.values())
+
+    def add_error(self, where: str, stage: str, reason: str) -> None:
+        self.errors_by_stage[stage] += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append((where, stage, reason))
+
+    def lines(self) -> list[str]:
+        def counts(counter: Counter) -> str:
+            return ", ".join(f"{key} {n}" for key, n in counter.most_common()) or "none"
+
+        lines = [
+            f"WARC files read: {self.warcs_read} (unchanged, skipped: {self.warcs_skipped})",
+            f"Documents read: {self.documents}",
+            (
+                f"Reports extracted: {self.reports} ({counts(self.reports_by_source_type)}); "
+                f"in the database: {self.reports_in_database}"
+            ),
+            f"Checks failed: {sum(self.checks_failed.values())} ({counts(self.checks_failed)})",
+            f"Documents that are not reports: {sum(self.not_reports.values())} ({counts(self.not_reports)})",
+            f"Documents that failed: {sum(self.errors_by_stage.values())} ({counts(self.errors_by_stage)})",
+        ]
+        lines += [f"  [{stage}] {where}: {reason}" for where, stage, reason in self.errors]
+        hidden = sum(self.errors_by_stage.values()) - len(self.errors)
+        if hidden > 0:
+            lines.append(f"  … and {hidden} more (see the errors table)")
+        return lines
+
+
+@dataclass
+class PendingWarc:
+    """A WARC file with records not read yet: read ``path`` from byte ``start``."""
+
+    path: Path
+    name: str  # relative to the archive directory, without '.open': the name it will keep
+    size: int
+    start: int
+    is_open: bool
+    records_before: int = 0  # captures read from it by earlier runs
+
+
+def find_warcs(archive_dir: str | os.PathLike) -> list[Path]:
+    """Every WARC file under ``archive_dir`` (recursively), in name order."""
+    root = Path(archive_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(f"archive directory not found: {root}")
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
+
+
+def pending_warcs(archive_dir: str | os.PathLike, db) -> tuple[list[PendingWarc], int]:
+    """The files (or file tails) to read, and how many files are skipped as already done."""
+    root = Path(archive_dir)
+    pending: dict[str, PendingWarc] = {}
+    skipped = 0
+    for path in find_warcs(root):
+        is_open = path.name.endswith(OPEN_SUFFIX)
+        name = path.relative_to(root).as_posix().removesuffix(OPEN_SUFFIX)
+        if name in pending and is_open:
+            continue  # the finished file of the same name wins over a stale .open copy
+        size = path.stat().st_size
+        state = store.warc_state(db, name)
+        start = done = 0
+        if state is not None:
+            if state["complete"] and state["size"] == size:
+                skipped += 1
+                continue
+            # An appended-to (or finished .open) file resumes; a shrunk or rewritten one restarts.
+            if state["offset"] <= size:
+                start, done = state["offset"], state["records"] or 0
+        pending[name] = PendingWarc(path, name, size, start, is_open, done)
+    return sorted(pending.values(), key=lambda warc: warc.name), skipped
+
+
+def pending_bytes(archive_dir: str | os.PathLike, db_path: str | os.PathLike) -> int:
+    """Bytes the next :func:`extract_archive` call will read (for a progress bar)."""
+    db = store.open_database(db_path)
+    try:
+        warcs, _ = pending_warcs(archive_dir, db)
+        return sum(warc.size - warc.start for warc in warcs)
+    finally:
+        db.close()
+
+
+def extract_archive(
+    archive_dir: str | os.PathLike,
+    db_path: str | os.PathLike,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Summary:
+    """Read the new records of every WARC under ``archive_dir`` into the database at ``db_path``.
+
+    ``on_bytes(n)`` is called as WARC bytes are consumed. Returns the run's :class:`Summary`.
+    """
+    db = store.open_database(db_path)
+    summary = Summary()
+    try:
+        warcs, summary.warcs_skipped = pending_warcs(archive_dir, db)
+        for warc in warcs:
+            read_warc(db, warc, summary, on_bytes)
+        resolve_reports(db, summary)
+        summary.reports_in_database = db.table("reports").count
+    finally:
+        db.close()
+    return summary
+
+
+# --- one WARC file ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    documents: list[dict] = field(default_factory=list)
+    parsed: list[dict] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+
+def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int], None] | None = None) -> None:
+    """Consider every capture of one file from ``warc.start`` on, committing in batches."""
+    summary.warcs_read += 1
+    logger.info("Reading %s%s", warc.name, f" from byte {warc.start}" if warc.start else "")
+    batch = _Batch()
+    position = warc.start
+    records = warc.records_before
+
+    def commit(complete: bool) -> None:
+        with db.atomic():
+            store.upsert_documents(db, batch.documents)
+            store.upsert_parsed(db, batch.parsed)
+            store.record_errors(db, batch.errors)
+            store.save_warc_state(
+                db, warc.name, size=max(warc.size, position), offset=position, complete=complete, records=records
+            )
+        batch.documents.clear(), batch.parsed.clear(), batch.errors.clear()
+
+    try:
+        for record, metadata, end in captures(warc.path, start=warc.start, salvage=not warc.is_open):
+            document, parsed, error = consider(record, metadata, warc.name)
+            batch.documents.append(document)
+            summary.documents += 1
+            records += 1
+            if parsed is not None:
+                batch.parsed.append(parsed)
+            else:
+                summary.not_reports[_reason_kind(document["reason"])] += 1
+            if error is not None:
+                batch.errors.append(error)
+                summary.add_error(f"{warc.name}@{record.offset} {record.target_uri}", error["stage"], error["reason"])
+            if on_bytes is not None:
+                on_bytes(end - position)
+            position = end
+            if len(batch.documents) >= BATCH_SIZE:
+                commit(complete=False)
+    except ArchiveReadError as damage:
+        # A file still being written ends in a half-written group: read it again next time.
+        if not warc.is_open:
+            logger.warning("%s", damage)
+            batch.errors.append(
+                {"warc_filename": warc.name, "offset": damage.offset, "url": None, "stage": "read",
+                 "reason": f"damaged WARC, records after byte {damage.offset} unreadable: {damage.reason}"}
+            )
+            summary.add_error(f"{warc.name}@{damage.offset}", "read", damage.reason)
+    if on_bytes is not None and warc.size > position:
+        on_bytes(warc.size - position)
+    commit(complete=not warc.is_open)
+
+
+def captures(path: Path, *, start: int = 0, salvage: bool = True) -> Iterator[tuple[ArchivedRecord, dict, int]]:
+    """Yield ``(record, metadata fields, resume offset)`` for each response and resource record.
+
+    The metadata record the crawler writes right after a response is paired with it. The resume
+    offset is where reading can restart without missing or repeating a document. At damage, a
+    response read whole just before it is yielded only with ``salvage``: in a file still being
+    written the damage is a half-written group whose metadata will be there next time.
+    """
+    pending: tuple[ArchivedRecord, int] | None = None
+    try:
+        for record in records_from(path, start):
+            end = record.offset + record.length
+            if pending is not None:
+                held, held_end = pending
+                pending = None
+                if record.rec_type == "metadata" and record.concurrent_to == held.record_id:
+                    yield held, record.fields, end
+                    continue
+                yield held, {}, held_end
+            if record.rec_type in ("response", "resource"):
+                pending = (record, end)
+    except ArchiveReadError:
+        if pending is not None and salvage:
+            yield pending[0], {}, pending[1]
+        raise
+    if pending is not None:
+        yield pending[0], {}, pending[1]
+
+
+def records_from(path: Path, start: int) -> Iterator[ArchivedRecord]:
+    """The records of a WARC file from byte ``start`` (a record boundary) to its current end.
+
+    A whole file is streamed in one pass; a resumed one is read record by record from its
+    offset, so the part read by an earlier run is not decompressed again.
+    """
+    if start == 0:
+        yield from iter_records(path, errors="raise")
+        return
+    size = path.stat().st_size  # a file still growing is read up to here, the rest next time
+    offset = start
+    while offset < size:
+        record = read_record(path, offset)
+        yield record
+        offset = record.offset + record.length
+
+
+# --- one document ----------------------------------------------------------------------------
+
+
+def _reason_kind(reason: str | None) -> str:
+    """Group reasons for the summary: 'unreadable: no text layer' counts as 'unreadable'."""
+    return (reason or "unknown").split(":", 1)[0]
+
+
+def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[dict, dict | None, dict | None]:
+    """Decide what one archived response is: ``(documents row, parsed_documents row or None, errors row or None)``."""
+    url = record.target_uri or ""
+    kind = metadata.get("kind")
+    hint = metadata.get("via-text") or None
+    document = {
+        "record_id": record.record_id,
+        "url": url,
+        "warc_filename": warc_name,
+        "warc_offset": record.offset,
+        "payload_digest": record.payload_digest or _sha1_digest(record.payload or b""),
+        "captured_at": record.date,
+        "http_status": record.http_status,
+        "content_type": record.content_type,
+        "kind": kind,
+        "source_type": None,
+        "title": hint,
+        "page_url": metadata.get("via") if kind == "attachment" and metadata.get("via") else url,
+        "site_name": metadata.get("site-name"),
+        "is_report": 0,
+        "reason": None,
+    }
+
+    def skip(reason: str, stage: str | None = None, detail: str | None = None):
+        document["reason"] = reason
+        if stage is None:
+            return document, None, None
+        logger.warning("%s@%s %s: %s failed: %s", warc_name, record.offset, url, stage, detail)
+        error = {"warc_filename": warc_name, "offset": record.offset, "url": url, "stage": stage, "reason": detail}
+        return document, None, error
+
+    if record.rec_type == "response" and record.http_status != 200:
+        return skip(f"HTTP {record.http_status}")
+    if kind == "robots" or url.split("?", 1)[0].endswith("/robots.txt"):
+        return skip("robots.txt")
+    if kind == "listing":
+        return skip("listing page")
+    if hint and classify_title(hint) is TitleKind.LOOKALIKE:
+        return skip("look-alike title")
+    try:
+        body = decode_content(record.payload or b"", record.http_header("Content-Encoding"))
+    except ValueError as exc:
+        return skip(f"undecodable: {exc}", "decode", str(exc))
+    filename = metadata.get("filename") or url
+    source_type = sniff_type(body, record.content_type, filename)
+    document["source_type"] = source_type
+    if source_type not in READABLE_TYPES:
+        return skip(f"not a text document: {source_type or 'unknown type'}")
+    try:
+        text = read_document(body, content_type=record.content_type, filename=filename, url=url)
+    except DocumentError as exc:
+        return skip(f"unreadable: {exc.reason}", "document", exc.reason)
+    except Exception as exc:  # noqa: BLE001 — a reader bug or an input no reader foresaw: record it, go on
+        return skip(f"unreadable: {type(exc).__name__}", "document", f"{type(exc).__name__}: {exc}")
+    document["source_type"] = text.source_type
+    # A page's own title beats the link text that led to it (list pages cut titles short with
+    # '…'); an attachment's link text beats its file's title ('Microsoft Word - 文档1').
+    document["title"] = title = best_title([hint, text.title] if kind == "attachment" else [text.title, hint])
+    if text.needs_ocr:
+        return skip("needs OCR")
+    if kind != "attachment" and text.title and classify_title(text.title) is TitleKind.LOOKALIKE:
+        return skip("look-alike title")
+    try:
+        report = parse_report(text.text, title_hint=title)
+    except Exception as exc:  # noqa: BLE001 — as for the readers: one bad text must not stop the run
+        return skip(f"parse failed: {type(exc).__name__}", "parse", f"{type(exc).__name__}: {exc}")
+    if not report.is_report():
+        return skip("no report tables")
+    return document, parsed_row(document, metadata, text, report), None
+
+
+def parsed_row(document: dict, metadata: dict, text, report) -> dict:
+    """The parsed_documents row of a document that parsed as a report."""
+    titles = [t for t in (report.title, text.title, metadata.get("via-text")) if t]
+    year = report.year
+    if year is None:
+        year = next((y for y in map(report_year, titles) if y is not None), None)
+    cells = [
+        [*key, cell.value, cell.raw, cell.note, int(bool(cell.derived))]
+        for key, cell in sorted(report.cells.items())
+    ]
+    return {
+        **{k: document[k] for k in ("record_id", "url", "page_url", "payload_digest", "source_type",
+                                    "captured_at", "warc_filename", "warc_offset", "site_name")},
+        "site_region_code": metadata.get("site-region-code"),
+        "site_level": metadata.get("site-level"),
+        "title": titles[0] if titles else None,
+        "agency": report.agency,
+        "year": year,
+        "format_version": report.format_version,
+        "published": report.published,
+        "page_published": text.published,
+        "cells_read": sum(1 for cell in report.cells.values() if cell.value is not None),
+        "problems": json.dumps(list(report.problems), ensure_ascii=False),
+        "sections": json.dumps({str(n): s for n, s in report.sections.items()}, ensure_ascii=False),
+        "cells": json.dumps(cells, ensure_ascii=False),
+        "narrative": json.dumps(
+            [[f.key if isinstance(f.key, str) else key_str(f.key), f.value, f.quote] for f in report.narrative],
+            ensure_ascii=False,
+        ),
+    }
+
+
+def _sha1_digest(payload: bytes) -> str:
+    # Records written without WARC-Payload-Digest get the same sha1:BASE32 form warcio writes.
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
