@@ -73,7 +73,7 @@ def main() -> int:
         run(command, env=crawl_env(server.proxy_url))
     run([sys.executable, "-m", "extract", str(warc_dir), "--db", str(db)])
     print(f"\nWARC files: {warc_dir}\nDatabase:   {db}")
-    print(f"Browse it:  datasette {db.relative_to(ROOT)}")
+    print(f"Browse it:  datasette {db}")
     return 0
 
 

@@ -182,6 +182,9 @@ def test_errors_log_stops_quietly_with_a_warning(archive_file, tmp_path, caplog)
         (None, lambda data: data),
         ("gzip, br", lambda data: brotli.compress(gzip.compress(data))),
     ],
+    # Explicit ids: the default ones would name functions by address, which differ between
+    # pytest-xdist workers and stop the collection.
+    ids=["gzip", "x-gzip", "zlib-deflate", "raw-deflate", "br", "identity", "none", "gzip-br"],
 )
 def test_decode_content(encoding, encode):
     assert decode_content(encode(HTML), encoding) == HTML
