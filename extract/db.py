@@ -77,6 +77,13 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
         "record_id",
         [("record_id", "documents", "record_id")],
     ),
+    # The text pages of flip-book reports, joined per book once the archive is read (books.py).
+    "book_pages": (
+        {"record_id": str, "book": str, "page": int, "text": str, "site_region_code": str,
+         "site_level": str, "assembled": int},
+        "record_id",
+        [("record_id", "documents", "record_id")],
+    ),
     "errors": (
         {"warc_filename": str, "offset": int, "url": str, "stage": str, "reason": str, "logged_at": str},
         ("warc_filename", "offset", "stage"),
@@ -85,7 +92,9 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
     # One row per WARC file: 'offset' is where the next unread record starts; a file seen again
     # with the same size and complete=1 is skipped, a growing one is resumed at 'offset'.
     "processed_warcs": (
-        {"filename": str, "size": int, "offset": int, "complete": int, "records": int, "updated_at": str},
+        # archive_dir: where the file was read from, so a server can find the originals again.
+        {"filename": str, "archive_dir": str, "size": int, "offset": int, "complete": int,
+         "records": int, "updated_at": str},
         "filename",
         [],
     ),
@@ -96,6 +105,7 @@ INDEXES: dict[str, list[list[str]]] = {
     "documents": [["url"], ["payload_digest"], ["report_id"], ["page_url"]],
     "checks": [["rule", "ok"]],
     "parsed_documents": [["agency", "year"], ["payload_digest"], ["page_url"], ["url"], ["resolved", "record_id"]],
+    "book_pages": [["assembled", "book"], ["book", "page"]],
 }
 
 
@@ -168,11 +178,12 @@ def warc_state(db: sqlite_utils.Database, filename: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def save_warc_state(db: sqlite_utils.Database, filename: str, *, size: int, offset: int, complete: bool, records: int) -> None:
+def save_warc_state(db: sqlite_utils.Database, filename: str, *, archive_dir: str, size: int, offset: int,
+                    complete: bool, records: int) -> None:
     """Remember how far ``filename`` has been read (``offset``) and whether it is finished."""
     db.table("processed_warcs").upsert(
-        {"filename": filename, "size": size, "offset": offset, "complete": int(complete),
-         "records": records, "updated_at": now()},
+        {"filename": filename, "archive_dir": archive_dir, "size": size, "offset": offset,
+         "complete": int(complete), "records": records, "updated_at": now()},
         pk="filename",
     )
 

@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +27,15 @@ from archive.reader import (
     read_record,
 )
 from crawler.discovery.reports import TitleKind, classify_title, report_year
+from extract import books
 from extract import db as store
 from extract.documents import DocumentError, read_document, sniff_type
 from extract.documents.model import SOURCE_TYPES
+from extract.documents.ziparchive import iter_zip_documents
 from extract.format import key_str
 from extract.merge import best_title, resolve_reports
 from extract.parse import parse_report
+from extract.summary import Summary
 
 logger = logging.getLogger(__name__)
 
@@ -42,56 +44,9 @@ WARC_SUFFIXES = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_S
 # Rows per commit: big enough to amortise the transaction, small enough to bound memory
 # (a parsed report carries its section texts, a few tens of KB).
 BATCH_SIZE = 100
-MAX_LISTED_ERRORS = 20
-# Sniffed types read_document turns into text (MIME HTML and RTF come back as html/doc); any
-# other type (spreadsheets, archives, OFD …) is recorded as not a text document, not an error.
-READABLE_TYPES = frozenset(SOURCE_TYPES) | {"mht", "rtf"}
-
-
-@dataclass
-class Summary:
-    """What one run did; ``lines()`` renders it for people."""
-
-    warcs_read: int = 0
-    warcs_skipped: int = 0
-    documents: int = 0
-    reports_in_database: int = 0
-    reports_by_source_type: Counter = field(default_factory=Counter)
-    checks_failed: Counter = field(default_factory=Counter)
-    not_reports: Counter = field(default_factory=Counter)
-    errors_by_stage: Counter = field(default_factory=Counter)
-    # The first MAX_LISTED_ERRORS errors, (where, stage, reason); the counts above are complete.
-    errors: list[tuple[str, str, str]] = field(default_factory=list)
-
-    @property
-    def reports(self) -> int:
-        return sum(self.reports_by_source_type.values())
-
-    def add_error(self, where: str, stage: str, reason: str) -> None:
-        self.errors_by_stage[stage] += 1
-        if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append((where, stage, reason))
-
-    def lines(self) -> list[str]:
-        def counts(counter: Counter) -> str:
-            return ", ".join(f"{key} {n}" for key, n in counter.most_common()) or "none"
-
-        lines = [
-            f"WARC files read: {self.warcs_read} (unchanged, skipped: {self.warcs_skipped})",
-            f"Documents read: {self.documents}",
-            (
-                f"Reports extracted: {self.reports} ({counts(self.reports_by_source_type)}); "
-                f"in the database: {self.reports_in_database}"
-            ),
-            f"Checks failed: {sum(self.checks_failed.values())} ({counts(self.checks_failed)})",
-            f"Documents that are not reports: {sum(self.not_reports.values())} ({counts(self.not_reports)})",
-            f"Documents that failed: {sum(self.errors_by_stage.values())} ({counts(self.errors_by_stage)})",
-        ]
-        lines += [f"  [{stage}] {where}: {reason}" for where, stage, reason in self.errors]
-        hidden = sum(self.errors_by_stage.values()) - len(self.errors)
-        if hidden > 0:
-            lines.append(f"  … and {hidden} more (see the errors table)")
-        return lines
+# Sniffed types turned into text (MIME HTML and RTF come back as html/doc; a ZIP as its best
+# member); any other type (spreadsheets, OFD …) is recorded as not a text document, not an error.
+READABLE_TYPES = frozenset(SOURCE_TYPES) | {"mht", "rtf", "zip"}
 
 
 @dataclass
@@ -100,6 +55,7 @@ class PendingWarc:
 
     path: Path
     name: str  # relative to the archive directory, without '.open': the name it will keep
+    archive_dir: str
     size: int
     start: int
     is_open: bool
@@ -134,7 +90,7 @@ def pending_warcs(archive_dir: str | os.PathLike, db) -> tuple[list[PendingWarc]
             # An appended-to (or finished .open) file resumes; a shrunk or rewritten one restarts.
             if state["offset"] <= size:
                 start, done = state["offset"], state["records"] or 0
-        pending[name] = PendingWarc(path, name, size, start, is_open, done)
+        pending[name] = PendingWarc(path, name, str(root.resolve()), size, start, is_open, done)
     return sorted(pending.values(), key=lambda warc: warc.name), skipped
 
 
@@ -164,6 +120,7 @@ def extract_archive(
         warcs, summary.warcs_skipped = pending_warcs(archive_dir, db)
         for warc in warcs:
             read_warc(db, warc, summary, on_bytes)
+        books.assemble_books(db, parsed_row)
         resolve_reports(db, summary)
         summary.reports_in_database = db.table("reports").count
     finally:
@@ -179,6 +136,7 @@ class _Batch:
     documents: list[dict] = field(default_factory=list)
     parsed: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    book_pages: list[dict] = field(default_factory=list)
 
 
 def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int], None] | None = None) -> None:
@@ -194,14 +152,21 @@ def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int],
             store.upsert_documents(db, batch.documents)
             store.upsert_parsed(db, batch.parsed)
             store.record_errors(db, batch.errors)
+            if batch.book_pages:
+                db.table("book_pages").upsert_all(batch.book_pages, pk="record_id")
             store.save_warc_state(
-                db, warc.name, size=max(warc.size, position), offset=position, complete=complete, records=records
+                db, warc.name, archive_dir=warc.archive_dir, size=max(warc.size, position),
+                offset=position, complete=complete, records=records,
             )
-        batch.documents.clear(), batch.parsed.clear(), batch.errors.clear()
+        for rows in (batch.documents, batch.parsed, batch.errors, batch.book_pages):
+            rows.clear()
 
     try:
         for record, metadata, end in captures(warc.path, start=warc.start, salvage=not warc.is_open):
             document, parsed, error = consider(record, metadata, warc.name)
+            if isinstance(parsed, BookPage):
+                batch.book_pages.append(books.page_row(document, metadata, parsed.text))
+                parsed = None
             batch.documents.append(document)
             summary.documents += 1
             records += 1
@@ -285,8 +250,12 @@ def _reason_kind(reason: str | None) -> str:
     return (reason or "unknown").split(":", 1)[0]
 
 
-def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[dict, dict | None, dict | None]:
-    """Decide what one archived response is: ``(documents row, parsed_documents row or None, errors row or None)``."""
+def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[dict, dict | BookPage | None, dict | None]:
+    """Decide what one archived response is: ``(documents row, parse result, errors row or None)``.
+
+    The parse result is a parsed_documents row, a :class:`BookPage` (a flip-book page, whose
+    text waits for its book's other pages), or None.
+    """
     url = record.target_uri or ""
     kind = metadata.get("kind")
     hint = metadata.get("via-text") or None
@@ -320,7 +289,8 @@ def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[di
         return skip(f"HTTP {record.http_status}")
     if kind == "robots" or url.split("?", 1)[0].endswith("/robots.txt"):
         return skip("robots.txt")
-    if kind == "listing":
+    is_book_page = books.book_page(url) is not None
+    if kind == "listing" and not is_book_page:
         return skip("listing page")
     if hint and classify_title(hint) is TitleKind.LOOKALIKE:
         return skip("look-alike title")
@@ -334,17 +304,23 @@ def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[di
     if source_type not in READABLE_TYPES:
         return skip(f"not a text document: {source_type or 'unknown type'}")
     try:
-        text = read_document(body, content_type=record.content_type, filename=filename, url=url)
+        if source_type == "zip":
+            text = best_zip_member(body, hint)
+        else:
+            text = read_document(body, content_type=record.content_type, filename=filename, url=url)
     except DocumentError as exc:
         return skip(f"unreadable: {exc.reason}", "document", exc.reason)
     except Exception as exc:  # noqa: BLE001 — a reader bug or an input no reader foresaw: record it, go on
         return skip(f"unreadable: {type(exc).__name__}", "document", f"{type(exc).__name__}: {exc}")
-    document["source_type"] = text.source_type
+    document["source_type"] = "zip" if source_type == "zip" else text.source_type
     # A page's own title beats the link text that led to it (list pages cut titles short with
     # '…'); an attachment's link text beats its file's title ('Microsoft Word - 文档1').
     document["title"] = title = best_title([hint, text.title] if kind == "attachment" else [text.title, hint])
     if text.needs_ocr:
         return skip("needs OCR")
+    if is_book_page:
+        document["reason"] = books.REASON
+        return document, BookPage(text.text), None
     if kind != "attachment" and text.title and classify_title(text.title) is TitleKind.LOOKALIKE:
         return skip("look-alike title")
     try:
@@ -354,6 +330,28 @@ def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[di
     if not report.is_report():
         return skip("no report tables")
     return document, parsed_row(document, metadata, text, report), None
+
+
+def best_zip_member(body: bytes, title_hint: str | None):
+    """The member of a ZIP attachment that reads as the most complete report (its text)."""
+    best, best_cells, reasons = None, -1, []
+    for name, text in iter_zip_documents(body, read_document):
+        if isinstance(text, DocumentError):
+            reasons.append(f"{name}: {text.reason}")
+            continue
+        cells = sum(c.value is not None for c in parse_report(text.text, title_hint=title_hint).cells.values())
+        if cells > best_cells:
+            best, best_cells = text, cells
+    if best is None:
+        raise DocumentError("no readable document in the ZIP" + (f" ({'; '.join(reasons)})" if reasons else ""))
+    return best
+
+
+@dataclass
+class BookPage:
+    """What :func:`consider` gives for a flip-book text page: its text, joined later per book."""
+
+    text: str
 
 
 def parsed_row(document: dict, metadata: dict, text, report) -> dict:

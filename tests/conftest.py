@@ -34,3 +34,11 @@ def farm_sites_csv(farm: Farm, tmp_path):
     path = tmp_path / "sites.csv"
     path.write_text(farm.sites_csv(), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def farm_crawl(tmp_path_factory):
+    """One real crawl of a freshly built farm, shared by the tests that check its results."""
+    from tests.crawling import crawl_farm
+
+    return crawl_farm(tmp_path_factory.mktemp("farm-crawl"))

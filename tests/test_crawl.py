@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -14,60 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from archive.reader import iter_records
+from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items
 from tests.sites.farm import build_farm
 from tests.sites.server import GovFarmServer
 
-ROOT = Path(__file__).resolve().parent.parent
-FAST = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "RETRY_BACKOFF_BASE": "0.05",
-    "SITE_MAX_LIST_PAGES": "15",
-    "LOG_LEVEL": "INFO",
-}
-
-
-def crawl_command(sites_csv: Path, out: Path, *, jobdir: Path | None = None, found="found.jsonl"):
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={sites_csv}",
-        "-s", f"ARCHIVE_DIR={out / 'warc'}", "-O", str(out / found),
-    ]
-    if jobdir:
-        command += ["-s", f"JOBDIR={jobdir}"]
-    for name, value in FAST.items():
-        command += ["-s", f"{name}={value}"]
-    return command
-
-
-def crawl_env(server) -> dict[str, str]:
-    return dict(os.environ, http_proxy=server.proxy_url, https_proxy=server.proxy_url, no_proxy="")
-
-
-def read_items(path: Path) -> list[dict]:
-    return json.loads(path.read_text()) if path.suffix == ".json" else [
-        json.loads(line) for line in path.read_text().splitlines() if line.strip()
-    ]
-
-
-def archived(warc_dir: Path):
-    for path in sorted(warc_dir.glob("*.warc.gz")):
-        yield from iter_records(path)
-
 
 @pytest.fixture(scope="module")
-def crawl(tmp_path_factory):
-    farm = build_farm()
-    out = tmp_path_factory.mktemp("crawl")
-    sites_csv = out / "sites.csv"
-    sites_csv.write_text(farm.sites_csv(), encoding="utf-8")
-    with GovFarmServer(farm.hosts) as server:
-        result = subprocess.run(crawl_command(sites_csv, out), cwd=ROOT, env=crawl_env(server),
-                                capture_output=True, text=True, timeout=300)
-        sent = list(server.sent)
-    assert result.returncode == 0, result.stderr[-4000:]
-    items = read_items(out / "found.jsonl")
-    return farm, out, items, sent, result.stderr
+def crawl(farm_crawl):
+    return farm_crawl.farm, farm_crawl.out, farm_crawl.items, farm_crawl.sent, farm_crawl.log
 
 
 def of_type(items, kind):

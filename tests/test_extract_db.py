@@ -19,7 +19,7 @@ from extract.merge import (
     report_region,
     resolve_reports,
 )
-from extract.pipeline import Summary
+from extract.summary import Summary
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds" / "gold"
 

@@ -1,0 +1,72 @@
+"""Running the real crawler (``scrapy crawl reports``) against the imitation sites, for tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.reader import iter_records
+from tests.sites.farm import Farm, build_farm
+from tests.sites.server import GovFarmServer, Sent
+
+ROOT = Path(__file__).resolve().parent.parent
+# The imitation sites answer at once: no politeness delays, quick retries, a short endless pager.
+FAST = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "RETRY_BACKOFF_BASE": "0.05",
+    "SITE_MAX_LIST_PAGES": "15",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def crawl_command(sites_csv: Path, out: Path, *, jobdir: Path | None = None, found="found.jsonl"):
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={sites_csv}",
+        "-s", f"ARCHIVE_DIR={out / 'warc'}", "-O", str(out / found),
+    ]
+    if jobdir:
+        command += ["-s", f"JOBDIR={jobdir}"]
+    for name, value in FAST.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
+def crawl_env(server) -> dict[str, str]:
+    return dict(os.environ, http_proxy=server.proxy_url, https_proxy=server.proxy_url, no_proxy="")
+
+
+def read_items(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def archived(warc_dir: Path):
+    for path in sorted(warc_dir.glob("*.warc.gz")):
+        yield from iter_records(path)
+
+
+@dataclass
+class FarmCrawl:
+    farm: Farm
+    out: Path  # holds warc/, found.jsonl, sites.csv
+    items: list[dict]
+    sent: list[Sent]
+    log: str
+
+
+def crawl_farm(out: Path) -> FarmCrawl:
+    """Build the farm, serve it, crawl it once with the project's settings (sped up)."""
+    farm = build_farm()
+    sites_csv = out / "sites.csv"
+    sites_csv.write_text(farm.sites_csv(), encoding="utf-8")
+    with GovFarmServer(farm.hosts) as server:
+        result = subprocess.run(crawl_command(sites_csv, out), cwd=ROOT, env=crawl_env(server),
+                                capture_output=True, text=True, timeout=300)
+        sent = list(server.sent)
+    if result.returncode != 0:
+        raise RuntimeError(f"the crawl failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    return FarmCrawl(farm, out, read_items(out / "found.jsonl"), sent, result.stderr)
