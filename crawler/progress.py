@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from scrapy import signals
 from twisted.internet import task
 
+from crawler.archiving import site_of_url
+
 logger = logging.getLogger(__name__)
 
 
@@ -50,7 +52,11 @@ class CrawlProgress:
             self._loop.start(self.interval, now=False)
 
     def response_received(self, response, request, spider):
-        progress = self.sites[request.meta.get("site_key", "-")]
+        key = request.meta.get("site_key")
+        if key is None:  # robots.txt, fetched by Scrapy itself: count it under its site
+            site = site_of_url(request.url, getattr(spider, "sites_by_key", {}).values())
+            key = site.key if site else "-"
+        progress = self.sites[key]
         if response.status >= 400:
             progress.errors += 1
         elif request.meta.get("kind") != "attachment":
