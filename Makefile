@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install system-packages demo test crawl extract clean
+.PHONY: install system-packages demo test crawl extract serve pywb clean
 
 install: $(VENV)/.installed system-packages
 
@@ -26,10 +26,23 @@ system-packages:
 	@bash scripts/install-system-packages.sh
 
 demo: install
-	$(BIN)/python scripts/demo.py --out $(DEMO_DIR)
+	$(BIN)/python scripts/demo.py --out $(DEMO_DIR) --port $(PORT)
 
-test: install
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+test: install pywb
+	PYWB_VENV=$(PYWB_VENV) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Datasette over any database the extractor wrote: make serve DB=path/to/file.db PORT=8001
+# (the WARC files are found from what the extractor recorded; ARCHIVE_DIR=… overrides).
+serve: install
+	$(BIN)/python -m publish serve $(DB) --port $(PORT) $(if $(filter command line environment,$(origin ARCHIVE_DIR)),--archive-dir $(ARCHIVE_DIR))
+
+# pywb pins libraries Scrapy needs newer (pyOpenSSL, brotli), so it gets a virtualenv of its own.
+PYWB_VENV ?= $(CURDIR)/.venv-pywb
+pywb: $(PYWB_VENV)/.installed
+$(PYWB_VENV)/.installed:
+	$(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/pip install -q 'pywb==2.10.0'
+	touch $@
 
 # The crawl on a real sites list: make crawl SITES=sites/sample.csv ARCHIVE_DIR=data/warc
 SITES       ?= sites/sample.csv

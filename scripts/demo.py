@@ -7,6 +7,7 @@ the crawl sees real-looking *.gov.cn URLs and touches no real site. Run it with 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import shutil
@@ -51,6 +52,9 @@ def run(command: list[str], **kwargs) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="demo-output", help="where the demo writes (replaced)")
+    parser.add_argument("--port", type=int, default=8001, help="port of the Datasette it ends with")
+    parser.add_argument("--no-serve", dest="serve", action="store_false",
+                        help="stop after extracting instead of serving the database")
     args = parser.parse_args()
     out = (ROOT / args.out).resolve()
     shutil.rmtree(out, ignore_errors=True)
@@ -73,7 +77,15 @@ def main() -> int:
         run(command, env=crawl_env(server.proxy_url))
     run([sys.executable, "-m", "extract", str(warc_dir), "--db", str(db)])
     print(f"\nWARC files: {warc_dir}\nDatabase:   {db}")
-    print(f"Browse it:  datasette {db}")
+    serve = [sys.executable, "-m", "publish", "serve", str(db), "--port", str(args.port)]
+    if args.serve and sys.stdin.isatty():
+        print(f"Serving it on http://127.0.0.1:{args.port}/ (Ctrl-C stops)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            subprocess.run(serve, cwd=ROOT)
+    else:
+        # Off a terminal (a script, CI) a server that never ends would hang whoever called us.
+        run([sys.executable, "-m", "publish", "prepare", str(db)])
+        print(f"Browse it:  {' '.join(serve)}  → http://127.0.0.1:{args.port}/")
     return 0
 
 

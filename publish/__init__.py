@@ -1,0 +1,17 @@
+"""Publishing the archive in Datasette: views and search index, preserved originals, citations.
+
+The package itself is the Datasette plugin (so its ``templates/`` and ``static/`` are found):
+the hooks live in :mod:`publish.plugin` and are re-exported here. ``python -m publish serve``
+registers it; to use plain ``datasette`` instead, install the project (its ``datasette`` entry
+point names this package) and run ``datasette nianbao.db -m datasette-metadata.json``.
+"""
+
+from publish.plugin import (
+    extra_css_urls,
+    filters_from_request,
+    menu_links,
+    register_routes,
+    render_cell,
+)
+
+__all__ = ["extra_css_urls", "filters_from_request", "menu_links", "register_routes", "render_cell"]

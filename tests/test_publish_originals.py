@@ -1,0 +1,215 @@
+"""/-/original: archived documents served back exactly, scripts off, nothing outside the archive."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import gzip
+import hashlib
+import os
+import shutil
+import sqlite3
+
+import httpx
+import pytest
+
+from publish import originals
+from publish.serve import build_datasette
+from tests.test_publish_fixtures import build_published
+
+
+def uuid_of(capture) -> str:
+    return originals.record_uuid(capture.record_id)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    return build_published(tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture(scope="module")
+def datasette(published):
+    return build_datasette(published.db_path, archive_dir=published.archive_dir)
+
+
+def get(datasette, path, **kwargs) -> httpx.Response:
+    return asyncio.run(datasette.client.get(path, follow_redirects=True, **kwargs))
+
+
+def raw_get(datasette, path, headers) -> tuple[httpx.Response, bytes]:
+    """The response and its body as sent, before any content decoding."""
+    async def fetch():
+        transport = httpx.ASGITransport(app=datasette.app())
+        async with (
+            httpx.AsyncClient(transport=transport, base_url="http://localhost") as client,
+            client.stream("GET", path, headers=headers) as response,
+        ):
+            body = b"".join([chunk async for chunk in response.aiter_raw()])
+            return response, body
+    return asyncio.run(fetch())
+
+
+def sha1_base32(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def test_gzip_page_is_sent_as_stored_with_its_content_encoding(datasette, published):
+    capture = published.captures["changle2020"]
+    response, body = raw_get(datasette, f"/-/original/{uuid_of(capture)}", {"Accept-Encoding": "gzip, br"})
+    assert response.status_code == 200
+    assert body == capture.body  # the archived bytes, still gzip-coded
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["x-archive-payload-digest"] == capture.digest == sha1_base32(body)
+    assert gzip.decompress(body) == capture.plain
+    assert "Accept-Encoding" in response.headers["vary"]
+
+
+def test_coding_the_client_does_not_accept_is_decoded_and_marked(datasette, published):
+    capture = published.captures["liaocheng2021"]  # brotli
+    response, body = raw_get(datasette, f"/-/original/{uuid_of(capture)}", {"Accept-Encoding": "gzip"})
+    assert body == capture.plain
+    assert "content-encoding" not in response.headers
+    assert response.headers["x-archive-decoded-from"] == "br"
+    asked, body = raw_get(datasette, f"/-/original/{uuid_of(capture)}?decoded=1", {"Accept-Encoding": "br"})
+    assert body == capture.plain and asked.headers["content-length"] == str(len(capture.plain))
+
+
+def test_gbk_page_keeps_its_bytes_and_charset(datasette, published):
+    capture = published.captures["suibin2021"]
+    response = get(datasette, f"/-/original/{uuid_of(capture)}")
+    assert response.content == capture.plain
+    assert response.headers["content-type"] == "text/html; charset=GBK"
+    assert "绥滨县卫生健康局".encode("gbk") in response.content
+
+
+def test_pdf_opens_inline_and_doc_downloads_under_its_name(datasette, published):
+    pdf = published.captures["anqiu2020"]
+    response = get(datasette, f"/-/original/{uuid_of(pdf)}")
+    assert response.content == pdf.body and response.content.startswith(b"%PDF")
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("inline;")
+    assert "filename*=UTF-8''2020%E5%B9%B4%E6%8A%A5.pdf" in response.headers["content-disposition"]
+    doc = published.captures["haiyuan2020"]
+    response = get(datasette, f"/-/original/{uuid_of(doc)}")
+    assert response.content == doc.body
+    assert response.headers["content-type"] == "application/msword"
+    assert response.headers["content-disposition"].startswith('attachment; filename="2020nb.doc"')
+    forced = get(datasette, f"/-/original/{uuid_of(pdf)}?download=1")
+    assert forced.headers["content-disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize("report_id", ["changle2020", "anqiu2020", "haiyuan2020", "suibin2021"])
+def test_every_answer_is_sandboxed_and_not_sniffed(datasette, published, report_id):
+    capture = published.captures[report_id]
+    headers = get(datasette, f"/-/original/{uuid_of(capture)}").headers
+    policy = [part.strip() for part in headers["content-security-policy"].split(";")]
+    assert policy[0] == "sandbox"  # no allow-scripts, no allow-same-origin
+    assert "default-src 'none'" in policy
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["link"] == f'<{capture.url}>; rel="original"'
+    assert headers["memento-datetime"].endswith("GMT")
+
+
+@pytest.mark.parametrize("record_id", [
+    "00000000-0000-4000-8000-000000000000",  # a well-formed id nobody archived
+    "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "nianbao.db", "urn:uuid:not-a-uuid",
+])
+def test_unknown_or_crafted_record_ids_are_not_found(datasette, record_id):
+    assert get(datasette, f"/-/original/{record_id}").status_code == 404
+
+
+def test_accepts_every_spelling_of_a_record_id(datasette, published):
+    capture = published.captures["suibin2021"]
+    for spelling in (capture.record_id, capture.record_id.strip("<>"), uuid_of(capture).upper()):
+        assert get(datasette, f"/-/original/{spelling}").status_code == 200
+
+
+# --- file names from the database cannot leave the archive directory ---------------------------
+
+
+@pytest.fixture
+def tampered(tmp_path):
+    """A fresh published archive whose database the test may point anywhere."""
+    copy = build_published(tmp_path / "pub")
+    secret = tmp_path / "secret.warc.gz"
+    shutil.copy(copy.archive_dir / copy.captures["suibin2021"].filename, secret)
+    return copy, secret
+
+
+def point_record(published, capture, filename, offset=None):
+    with sqlite3.connect(published.db_path) as conn:
+        conn.execute("update documents set warc_filename = ?, warc_offset = ? where record_id = ?",
+                     [filename, capture.offset if offset is None else offset, capture.record_id])
+        conn.execute("update reports set warc_filename = ? where warc_record_id = ?", [filename, capture.record_id])
+
+
+@pytest.mark.parametrize("name", ["../secret.warc.gz", "{secret}", "sub/../../secret.warc.gz", "./{base}", ".hidden.warc.gz"])
+def test_database_names_outside_the_archive_are_refused(tampered, name):
+    published, secret = tampered
+    capture = published.captures["suibin2021"]
+    point_record(published, capture, name.format(secret=secret, base=capture.filename))
+    datasette = build_datasette(published.db_path, archive_dir=published.archive_dir)
+    assert get(datasette, f"/-/original/{uuid_of(capture)}").status_code == 404
+
+
+def test_symlinks_out_of_the_archive_are_refused(tampered):
+    published, secret = tampered
+    capture = published.captures["suibin2021"]
+    (published.archive_dir / "link.warc.gz").symlink_to(secret)
+    (published.archive_dir / "outside").symlink_to(secret.parent, target_is_directory=True)
+    datasette = build_datasette(published.db_path, archive_dir=published.archive_dir)
+    for name in ("link.warc.gz", f"outside/{secret.name}"):
+        point_record(published, capture, name)
+        assert get(datasette, f"/-/original/{uuid_of(capture)}").status_code == 404
+
+
+def test_a_different_record_at_the_offset_is_not_served(tampered):
+    published, _ = tampered
+    capture, other = published.captures["suibin2021"], published.captures["changle2020"]
+    point_record(published, capture, capture.filename, offset=other.offset)
+    datasette = build_datasette(published.db_path, archive_dir=published.archive_dir)
+    assert get(datasette, f"/-/original/{uuid_of(capture)}").status_code == 404
+
+
+def test_a_damaged_record_is_a_server_error_without_details(tampered):
+    published, _ = tampered
+    capture = published.captures["haiyuan2020"]
+    path = published.archive_dir / capture.filename
+    data = path.read_bytes()
+    path.write_bytes(data[: capture.offset + 40])  # the record is cut inside its gzip member
+    response = get(build_datasette(published.db_path, archive_dir=published.archive_dir), f"/-/original/{uuid_of(capture)}")
+    assert response.status_code == 500
+    assert str(published.archive_dir) not in response.text
+
+
+def test_safe_archive_path_allows_subdirectories_and_unfinished_files(tmp_path):
+    (tmp_path / "2024").mkdir()
+    (tmp_path / "2024" / "a.warc.gz").write_bytes(b"x")
+    (tmp_path / "b.warc.gz.open").write_bytes(b"x")
+    assert originals.safe_archive_path(tmp_path, "2024/a.warc.gz") == (tmp_path / "2024" / "a.warc.gz").resolve()
+    assert originals.safe_archive_path(tmp_path, "b.warc.gz").name == "b.warc.gz.open"
+    for bad in ("/etc/passwd", "2024/../../x.warc.gz", "2024//a.warc.gz", "a.txt", "..\\a.warc.gz", ""):
+        with pytest.raises(ValueError):
+            originals.safe_archive_path(tmp_path, bad)
+
+
+def test_archive_directory_recorded_in_the_database_is_found(tampered, monkeypatch):
+    published, _ = tampered
+    monkeypatch.delenv("ARCHIVE_DIR", raising=False)
+    capture = published.captures["suibin2021"]
+    # The extractor records where it read each file (processed_warcs.archive_dir, absolute).
+    assert get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").content == capture.plain
+    with sqlite3.connect(published.db_path) as conn:  # a relative one is tried beside the database too
+        conn.execute("update processed_warcs set archive_dir = ?",
+                     [os.path.relpath(published.archive_dir, published.db_path.parent)])
+    assert get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").content == capture.plain
+    monkeypatch.setenv("ARCHIVE_DIR", str(published.db_path.parent))  # the environment wins: no WARC there
+    assert get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").status_code == 404
+
+
+def test_accept_encoding_parsing():
+    assert originals.accepts("gzip, deflate, br", "br")
+    assert not originals.accepts("gzip;q=0, br", "gzip")
+    assert originals.accepts("*", "gzip") and originals.accepts("x-gzip", "gzip")
+    assert not originals.accepts(None, "gzip") and not originals.accepts("identity", "br")
