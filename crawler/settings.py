@@ -75,3 +75,40 @@ PROGRESS_INTERVAL = 30.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
+
+# --- Browser (crawler/browser) ---------------------------------------------------------------
+# Pages that need JavaScript — anti-bot challenges (HTTP 412/521 cookie scripts) and lists that
+# scripts fill in — are rendered in Chromium through scrapy-playwright; everything else stays a
+# plain download. What the browser fetched is archived as HTTP exchanges by a recording proxy;
+# the DOM it rendered only as a conversion record. See crawler/browser/__init__.py.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.browser.handler.BrowserDownloadHandler",
+    "https": "crawler.browser.handler.BrowserDownloadHandler",
+}
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "crawler.browser.middleware.BrowserRenderMiddleware": 580,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "crawler.browser.cookies.BrowserCookiesMiddleware": 700,
+}
+EXTENSIONS = {**EXTENSIONS, "crawler.browser.rendered.RenderedDomArchive": 110}
+# A page sent to the browser must not be answered with the archived plain answer (its challenge).
+REQUEST_FINGERPRINTER_CLASS = "crawler.browser.fingerprint.BrowserAwareRequestFingerprinter"
+BROWSER_ENABLED = True
+BROWSER_ARCHIVE_DOM = True  # the rendered DOM as a WARC conversion record beside the document
+# Empty: the crawl's own USER_AGENT, so a challenge cookie is earned under the name that will
+# use it; "browser": Chromium's own.
+BROWSER_USER_AGENT = ""
+BROWSER_LOCALE = "zh-CN"
+BROWSER_SETTLE_TIMEOUT = 20.0  # seconds for a page to go quiet and get past its challenge
+BROWSER_PAGE_TIMEOUT = 90.0  # seconds for a whole browser page, from context to DOM
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_BROWSER_PROVIDER = "crawler.browser.launch.LocalChromiumProvider"
+PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True}
+# One context per page, closed after it: at most this many pages live at once.
+PLAYWRIGHT_MAX_CONTEXTS = 4
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 1
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
+# The browser sends its own headers (and the cookies it earned), not Scrapy's.
+PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
+PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.visit.skipped_resource"  # fonts, audio, video

@@ -100,7 +100,6 @@ class BrowserCookiesMiddleware(CookiesMiddleware):
     def process_exception(self, request, exception):
         # A page can fail after its challenge was passed; the cookie is still good.
         self._merge(request)
-        return None
 
     def _merge(self, request) -> None:
         request.meta.pop(FOR_BROWSER, None)

@@ -17,11 +17,11 @@ JSON APIs it knows, TRS/Hanweb/VSB script islands) are not sent to a browser.
 from __future__ import annotations
 
 import re
-import zlib
 
 from parsel import Selector
 from scrapy.http import HtmlResponse, Response, TextResponse
 
+from archive.reader import decode_content
 from crawler.listings import PLATFORM_PARSERS
 
 # Challenge pages are small; anything large is a real page that happens to set a cookie.
@@ -31,18 +31,18 @@ _NAVIGATES = re.compile(
     r"location\s*\.\s*(?:reload|replace|assign)\s*\(|location(?:\s*\.\s*href)?\s*=[^=]|"
     r"window\s*\.\s*location|setTimeout\s*\(",
 )
-_SCRIPT = re.compile(r"<script\b", re.I)
+_SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
 
 # Scripts that fetch data after the page loaded.
 _DATA_LOADERS = re.compile(
     r"XMLHttpRequest|\bfetch\s*\(|\$\s*\.\s*(?:ajax|get|getJSON|post)\s*\(|\baxios\b|"
     r"\.load\s*\(\s*['\"]|jsonp|\.json\b",
-    re.I,
+    re.IGNORECASE,
 )
 # What list containers are called in Chinese CMS templates (列表 = lb, 文章 = wz, 信息公开 = xxgk).
 _LIST_NAMES = re.compile(
     r"list|news|data|article|content|item|result|record|report|table|\blb|wz|xxgk|nb|con\b",
-    re.I,
+    re.IGNORECASE,
 )
 # Roots that single-page apps mount into.
 _APP_ROOTS = "//*[@id='app' or @id='root' or @id='__nuxt' or @id='__next' or @id='App']"
@@ -108,23 +108,11 @@ def _fed_container(container: Selector, scripts: str) -> str | None:
 
 
 def decoded_body(body: bytes, content_encoding: str | None) -> bytes:
-    """The body with gzip/deflate/br undone (for looking at it; the archive keeps it coded)."""
-    for coding in reversed([c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]):
-        try:
-            if coding in ("gzip", "x-gzip"):
-                body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
-            elif coding == "deflate":
-                try:
-                    body = zlib.decompress(body)
-                except zlib.error:
-                    body = zlib.decompress(body, -zlib.MAX_WBITS)
-            elif coding == "br":
-                import brotli
-
-                body = brotli.decompress(body)
-        except Exception:
-            return b""
-    return body
+    """The body with its content coding undone, to look at (the archive keeps it coded)."""
+    try:
+        return decode_content(body, content_encoding)
+    except (ValueError, ImportError):
+        return b""  # unreadable: not a challenge we could recognise
 
 
 def _text(body: bytes) -> str:

@@ -70,6 +70,7 @@ class RecordingProxy:
         self.max_body = max_body
         self.timeout = timeout
         self.port = 0
+        self.refusing: str | None = None
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task] = set()
 
@@ -81,6 +82,14 @@ class RecordingProxy:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         self.port = self._server.sockets[0].getsockname()[1]
         return self.url
+
+    def refuse(self, reason: str) -> None:
+        """Answer every further request with a 503: the page is given up, its scripts must stop.
+
+        A challenge that reloads itself for ever would otherwise keep the browser (and the
+        archive) busy until the page's time runs out.
+        """
+        self.refusing = reason
 
     async def close(self) -> None:
         """Stop listening and drop every connection (the page's context is closed by now)."""
@@ -179,17 +188,20 @@ class _BrowserConnection:
         """Relay one request and its answer; returns whether the browser connection stays open."""
         url = self._url(head)
         body = await read_whole_body(self.reader, request_framing(head))
+        if self.proxy.refusing:
+            await self._refuse(503, "Service Unavailable", f"nianbao recorder: {self.proxy.refusing}")
+            return False
         hop = self.proxy.route(url)
         sent_head, recorded_head = self._outgoing_head(head, url, hop)
         started = datetime.now(timezone.utc)
         try:
             status_raw = await self._send(hop, url, sent_head + body)
+            status = parse_status_head(status_raw)
         except (OSError, UpstreamError, WireError, asyncio.TimeoutError, ssl.SSLError) as exc:
             reason = str(exc) or type(exc).__name__
             logger.info("Browser request %s %s failed: %s", head.method, url, reason)
             await self._refuse(502, "Bad Gateway", f"nianbao recorder: {reason}")
             return False
-        status = parse_status_head(status_raw)
         while 100 <= status.status < 200 and status.status != 101:
             # Interim answers (103 Early Hints) are relayed; the exchange is the final one.
             self.writer.write(status_raw)

@@ -20,7 +20,9 @@ import logging
 import uuid
 
 import scrapy
-from playwright.async_api import Error as PlaywrightError, Page, Request as PlaywrightRequest
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from playwright.async_api import Request as PlaywrightRequest
 from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy_playwright.page import PageMethod
@@ -51,6 +53,15 @@ STALE_HEADERS = (b"Content-Encoding", b"Content-Length", b"Transfer-Encoding")
 # A challenge that answers its own solution with another challenge this often is not passable.
 MAX_CHALLENGE_ROUNDS = 4
 IDLE_WAIT = 10.0
+# Neither lists nor challenges need them; fetching them would only load the servers (images stay:
+# scanned reports are pages of images).
+SKIPPED_RESOURCE_TYPES = frozenset({"media", "font"})
+CLOSE_TIMEOUT = 15
+
+
+def skipped_resource(request: PlaywrightRequest) -> bool:
+    """``PLAYWRIGHT_ABORT_REQUEST``: what a page may not load at all."""
+    return request.resource_type in SKIPPED_RESOURCE_TYPES
 
 
 class BrowserVisit:
@@ -99,19 +110,25 @@ class BrowserVisit:
         """Take the context's cookies, close it, stop the recorder, clean the meta."""
         wrapper = contexts.get(self.context_name)
         if wrapper is not None:
-            try:
-                self.request.meta[FROM_BROWSER] = await wrapper.context.cookies()
-            except PlaywrightError as exc:
-                logger.debug("No cookies from the browser for %s: %s", self.request.url, exc)
-            try:
-                await wrapper.context.close()
-            except PlaywrightError:
-                pass  # the browser went away with it
+            cookies = await self._bounded(wrapper.context.cookies(), "give its cookies")
+            if cookies is not None:
+                self.request.meta[FROM_BROWSER] = cookies
+            await self._bounded(wrapper.context.close(), "close")
         await self.recorder.close()
         for key in VISIT_KEYS:
             self.request.meta.pop(key, None)
         if self.unsolved:
             self.request.meta["browser_unsolved"] = self.unsolved
+
+    async def _bounded(self, step, what: str):
+        """A context step that cannot hang the crawl: a wedged browser is logged, not waited for."""
+        try:
+            return await asyncio.wait_for(step, CLOSE_TIMEOUT)
+        except PlaywrightError as exc:
+            logger.debug("The browser context of %s did not %s: %s", self.request.url, what, exc)
+        except asyncio.TimeoutError:
+            logger.warning("The browser context of %s did not %s within %d s", self.request.url, what, CLOSE_TIMEOUT)
+        return None
 
     # --- while the page loads ---------------------------------------------------------------
 
@@ -146,6 +163,10 @@ class BrowserVisit:
         if document:
             self.last_document = exchange
             self.documents += 1
+            if self.documents >= MAX_CHALLENGE_ROUNDS and not self.unsolved:
+                reason = self.challenge()
+                if reason:
+                    self._give_up(f"{reason}, still after {self.documents} attempts")
 
     async def settle(self, page: Page) -> None:
         """Wait until the page is quiet and no longer a challenge (or give up, saying why)."""
@@ -154,17 +175,17 @@ class BrowserVisit:
         while True:
             await self._quiet(page, deadline - loop.time())
             reason = self.challenge()
-            if reason is None:
-                return
-            if self.documents >= MAX_CHALLENGE_ROUNDS:
-                self.unsolved = f"{reason}, still after {self.documents} attempts"
+            if reason is None or self.unsolved:
                 return
             seen = self.documents
             while self.documents == seen and loop.time() < deadline:
                 await asyncio.sleep(0.1)
             if self.documents == seen:
-                self.unsolved = f"{reason}; its script led nowhere within {self.settle_timeout:g} s"
-                return
+                return self._give_up(f"{reason}; its script led nowhere within {self.settle_timeout:g} s")
+
+    def _give_up(self, reason: str) -> None:
+        self.unsolved = reason
+        self.recorder.refuse(f"page given up: {reason}")
 
     async def _quiet(self, page: Page, seconds: float) -> None:
         try:
@@ -188,8 +209,9 @@ class BrowserVisit:
         scrapy-playwright reports the status of the *first* answer (a challenge's 412); the
         spider must see the page the browser ended on. The body is the DOM text in UTF-8.
         """
-        if not isinstance(response, TextResponse) or self.last_document is None:
-            return response
+        downloaded = "playwright_suggested_filename" in self.request.meta
+        if downloaded or not isinstance(response, TextResponse) or self.last_document is None:
+            return response  # a file the browser downloaded is handed on as it came
         head = parse_status_head(self.last_document.response_head)
         headers = Headers()
         for name, value in head.headers:
