@@ -16,12 +16,13 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive.repair import repair_open_files
+from archive.repair import repair_open_file
 from archive.writer import WarcArchive
 from crawler import __version__
 from crawler.capture import exchange_captured
 from crawler.discovery.attachments import attachment_filename
 from crawler.discovery.scope import in_domains
+from crawler.scaleout import open_files_to_repair, warc_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,14 @@ class WarcArchiveExtension:
 
     def open(self, spider):
         self.directory.mkdir(parents=True, exist_ok=True)
-        for report in repair_open_files(self.directory):
-            logger.warning("Repaired %s after an interrupted crawl: %s", report.path, report.reason)
-        self.crawl_id, started = crawl_identity(self.crawler.settings.get("JOBDIR"))
         settings = self.crawler.settings
+        # Scaled out, other processes may be writing into this directory: only orphans are repaired.
+        for report in map(repair_open_file, open_files_to_repair(self.directory, settings)):
+            logger.warning("Repaired %s after an interrupted crawl: %s", report.path, report.reason)
+        self.crawl_id, started = crawl_identity(settings.get("JOBDIR"))
         self.archive = WarcArchive(
             self.directory,
-            prefix=settings.get("WARC_PREFIX", "nianbao"),
+            prefix=warc_prefix(settings),  # with this process's host-pid when scaled out
             started=started,
             max_bytes=settings.getint("WARC_MAX_BYTES", 500_000_000),
             warcinfo={

@@ -76,6 +76,15 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
 
+# --- Scale-out (crawler/scaleout.py) ----------------------------------------------------------
+# With REDIS_URL set (-s REDIS_URL=redis://host:6379/0, or NIANBAO_REDIS_URL in the environment),
+# several crawler processes share one frontier and one duplicate filter in Redis (scrapy-redis),
+# in place of the run-local ones above. Unset, the add-on changes nothing.
+ADDONS = {"crawler.scaleout.ScaleOut": 100}
+REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "")
+SCALEOUT_IDLE_CLOSE = 30.0  # seconds the frontier stays empty, no process busy, before one ends
+SCALEOUT_KEY_PREFIX = "nianbao:%(spider)s"  # the Redis keys of one crawl: another prefix, another crawl
+
 # --- Browser (crawler/browser) ---------------------------------------------------------------
 # Pages that need JavaScript — anti-bot challenges (HTTP 412/521 cookie scripts) and lists that
 # scripts fill in — are rendered in Chromium through scrapy-playwright; everything else stays a
