@@ -44,15 +44,18 @@ $(PYWB_VENV)/.installed:
 	$(PYWB_VENV)/bin/pip install -q 'pywb==2.10.0'
 	touch $@
 
-# The crawl on a real sites list: make crawl SITES=sites/sample.csv ARCHIVE_DIR=data/warc
+# The periodic job on a real sites list: crawl (a recrawl when ARCHIVE_DIR holds earlier ones),
+# then extract what is new. make crawl SITES=sites/sample.csv ARCHIVE_DIR=data/warc CRAWL_DB=data/nianbao.db
 SITES       ?= sites/sample.csv
 ARCHIVE_DIR ?= data/warc
 JOBDIR      ?= data/job
+CRAWL_DB    ?= data/nianbao.db
 crawl: install
 	$(BIN)/scrapy crawl reports -a sites=$(SITES) -s ARCHIVE_DIR=$(ARCHIVE_DIR) -s JOBDIR=$(JOBDIR)
+	$(BIN)/python -m extract $(ARCHIVE_DIR) --db $(CRAWL_DB)
 
 extract: install
-	$(BIN)/python -m extract $(ARCHIVE_DIR) --db $(DB)
+	$(BIN)/python -m extract $(ARCHIVE_DIR) --db $(CRAWL_DB)
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache

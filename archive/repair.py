@@ -94,7 +94,8 @@ def repair_open_file(path: str | os.PathLike) -> RepairReport:
 def complete_prefix(path: str | os.PathLike) -> tuple[int, str]:
     """How many leading bytes of a ``.warc.gz`` form complete record groups, and why not more.
 
-    A ``request`` counts only once the ``response`` it is concurrent to has followed it.
+    A ``request`` counts only once the ``response`` (or ``revisit``) it is concurrent to has
+    followed it.
     """
     kept = 0
     pending_request: _Member | None = None
@@ -102,7 +103,7 @@ def complete_prefix(path: str | os.PathLike) -> tuple[int, str]:
         try:
             for member in _iter_members(stream):
                 if pending_request is not None:
-                    if member.rec_type != "response" or member.record_id != pending_request.concurrent_to:
+                    if member.rec_type not in ("response", "revisit") or member.record_id != pending_request.concurrent_to:
                         return kept, (
                             f"request at byte {pending_request.offset} is not followed by its response"
                         )

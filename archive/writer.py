@@ -42,6 +42,11 @@ _RESERVED_WARC_FIELDS = {
     "warc-refers-to", "warc-filename",
 }
 _EXTRA_RECORD_TYPES = ("resource", "metadata", "conversion")
+# WARC 1.1 section 6.7: why a revisit carries no payload of its own.
+REVISIT_PROFILES = {
+    "identical-payload-digest": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
+    "server-not-modified": "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
+}
 
 
 class RawHead(StatusAndHeaders):
@@ -176,6 +181,42 @@ class WarcArchive:
             request_id=request_id, date=date,
             payload_digest=records[1].rec_headers.get_header("WARC-Payload-Digest"),
         )
+
+    def write_revisit(
+        self, exchange: Exchange, *, profile: str, refers_to: str, refers_to_uri: str,
+        refers_to_date: str, payload_digest: str, metadata: dict[str, str] | None = None,
+    ) -> CaptureLocation:
+        """Archive an exchange whose payload is archived already: request, revisit, metadata.
+
+        The revisit's block is the response head only, byte for byte (a 304's own head; a
+        chunked 200's head de-chunked as in :meth:`write_exchange`). ``refers_to`` is the record
+        id of the response holding the payload, ``refers_to_uri``/``refers_to_date`` its
+        WARC-Target-URI and WARC-Date: pywb finds originals by those two, not by record id.
+        ``profile``: a key of :data:`REVISIT_PROFILES`. Returns the revisit record's location.
+        """
+        if profile not in REVISIT_PROFILES:
+            raise ValueError(f"profile must be one of {sorted(REVISIT_PROFILES)}: {profile!r}")
+        if not (refers_to and refers_to_uri and refers_to_date and payload_digest):
+            raise ValueError("a revisit must name its original (record id, URI, date) and its digest")
+        date, request_id, revisit_id = warc_date(exchange.started), _new_id(), _new_id()
+        request_head, request_body = split_message(exchange.request_bytes)
+        common = {"WARC-Date": date, "WARC-Target-URI": exchange.url}
+        http_common = {**common, **({"WARC-IP-Address": exchange.remote_ip} if exchange.remote_ip else {})}
+        revisit = self._warc.create_revisit_record(
+            exchange.url, payload_digest, refers_to_uri, refers_to_date,
+            http_headers=RawHead(dechunked_head(exchange.response_head, len(exchange.response_body))),
+            warc_headers_dict={"WARC-Record-ID": revisit_id, **http_common, "WARC-Refers-To": refers_to},
+        )
+        # warcio always names identical-payload-digest; a 304 is the other profile.
+        revisit.rec_headers.replace_header("WARC-Profile", REVISIT_PROFILES[profile])
+        records = [self._http_record("request", request_head, request_body, {
+            "WARC-Record-ID": request_id, **http_common, "WARC-Concurrent-To": revisit_id}), revisit]
+        if metadata is not None:
+            records.append(self._plain_record("metadata", encode_warc_fields(metadata), "application/warc-fields",
+                                              {"WARC-Record-ID": _new_id(), **common, "WARC-Concurrent-To": revisit_id}))
+        filename, offset, length = self._write_group(records)[1]
+        return CaptureLocation(filename=filename, offset=offset, length=length, response_id=revisit_id,
+                               request_id=request_id, date=date, payload_digest=payload_digest)
 
     def write_resource(
         self,

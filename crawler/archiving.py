@@ -16,6 +16,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.exchange import CaptureLocation
 from archive.repair import repair_open_file
 from archive.writer import WarcArchive
 from crawler import __version__
@@ -27,7 +28,8 @@ from crawler.scaleout import open_files_to_repair, warc_prefix
 logger = logging.getLogger(__name__)
 
 #: Sent after an exchange is safely in the archive:
-#: ``location=CaptureLocation, request=Request, response=Response``.
+#: ``location=CaptureLocation, request=Request, response=Response``. ``location`` is the record
+#: holding the exchange's payload: its response record, or for a revisit the original it refers to.
 exchange_archived = object()
 
 
@@ -79,12 +81,21 @@ class WarcArchiveExtension:
             return
         metadata = capture_metadata(request, response, getattr(self.crawler, "spider", None))
         metadata["crawl-id"] = self.crawl_id
-        location = self.archive.write_exchange(exchange, metadata)
+        written, payload = self.write(exchange, metadata, request, response)
         self.crawler.stats.inc_value("archive/records")
-        self.crawler.stats.inc_value("archive/bytes", location.length)
+        self.crawler.stats.inc_value("archive/bytes", written.length)
         self.crawler.signals.send_catch_log(
-            signal=exchange_archived, location=location, request=request, response=response
+            signal=exchange_archived, location=payload, request=request, response=response
         )
+
+    def write(self, exchange, metadata, request, response) -> tuple[CaptureLocation, CaptureLocation]:
+        """Archive one exchange; returns where it was written and where its payload can be read.
+
+        Both are the response record here. crawler/recrawl.py overrides this to write a revisit
+        record for a payload archived before, whose payload is then its original's.
+        """
+        location = self.archive.write_exchange(exchange, metadata)
+        return location, location
 
 
 def capture_metadata(request, response, spider) -> dict[str, str]:

@@ -85,6 +85,21 @@ REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "")
 SCALEOUT_IDLE_CLOSE = 30.0  # seconds the frontier stays empty, no process busy, before one ends
 SCALEOUT_KEY_PREFIX = "nianbao:%(spider)s"  # the Redis keys of one crawl: another prefix, another crawl
 
+# --- Recrawl ---------------------------------------------------------------------------------
+# Crawls run again and again over one ARCHIVE_DIR: each URL is asked whether it changed since its
+# last capture (If-None-Match / If-Modified-Since), and a payload archived before — 304, or the
+# same bytes at this or another URL — is written as a revisit record, not a second copy. The
+# digest index behind it is ARCHIVE_DIR/index.sqlite; each run is logged in ARCHIVE_DIR/crawls.jsonl.
+# See crawler/recrawl.py. Off: every request unconditional, every payload archived in full.
+RECRAWL_ENABLED = True
+EXTENSIONS = {
+    **EXTENSIONS,
+    "crawler.archiving.WarcArchiveExtension": None,
+    "crawler.recrawl.RecrawlArchiveExtension": 100,
+}
+# After every middleware that sets headers, before resume (950), whose answers need no validators.
+DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "crawler.recrawl.ConditionalRequestMiddleware": 930}
+
 # --- Browser (crawler/browser) ---------------------------------------------------------------
 # Pages that need JavaScript — anti-bot challenges (HTTP 412/521 cookie scripts) and lists that
 # scripts fill in — are rendered in Chromium through scrapy-playwright; everything else stays a

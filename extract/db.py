@@ -31,6 +31,10 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
             "copies": int, "cells_read": int, "checks_failed": int, "parse_problems": str,
             # The date the page itself carries (its 发布日期 meta), beside the one printed in the report.
             "page_published": str,
+            # Over successive crawls (extract/versions.py): when its content was first and last
+            # archived, when its page answered 404/410, and its place among versions of one address.
+            "first_seen": str, "last_seen": str, "gone_at": str, "version": int,
+            "superseded_by": str, "is_current": int,
         },
         "id",
         [],
@@ -41,6 +45,7 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
             "payload_digest": str, "captured_at": str, "http_status": int, "content_type": str,
             "kind": str, "source_type": str, "title": str, "page_url": str, "site_name": str,
             "is_report": int, "report_id": str, "role": str, "reason": str,
+            "revisit_of": str,  # a revisit record: the record id of the original it refers to
         },
         "record_id",
         [("report_id", "reports", "id")],
@@ -96,6 +101,17 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
         {"filename": str, "archive_dir": str, "size": int, "offset": int, "complete": int,
          "records": int, "updated_at": str},
         "filename",
+        [],
+    ),
+    # One row per crawl run, from ARCHIVE_DIR/crawls.jsonl (written by crawler/recrawl.py).
+    "crawls": (
+        {
+            "crawl_id": str, "started": str, "finished": str, "reason": str, "sites_file": str,
+            "sites": int, "site_names": str, "pages": int, "attachments": int, "new": int,
+            "changed": int, "gone": int, "revisits": int, "not_modified": int, "identical": int,
+            "errors": int, "requests": int, "archived_bytes": int, "warc_files": str,
+        },
+        "crawl_id",
         [],
     ),
 }

@@ -14,7 +14,9 @@ Two candidates are one report when
 - they name the same agency, year and template, and no cell printed by both differs (the same
   report on a department's site and on the county portal, possibly in different formats).
 The first two are certain and always joined; the third joins a group only if it agrees with
-every member, so one corrected re-issue with different numbers stays a report of its own.
+every member, so one corrected re-issue with different numbers stays a report of its own. Nor
+does the second join two captures of one address whose numbers differ: a later crawl found the
+report revised, and each version stays a report (see extract/versions.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from crawler.discovery.reports import (
 from extract import checks
 from extract import db as store
 from extract.parse import NarrativeFigure
+from extract.versions import versions_apart
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +118,7 @@ def group_candidates(candidates: list[dict]) -> list[list[dict]]:
         key=lambda c: (c.get("captured_at") or "", c.get("warc_filename") or "", c.get("warc_offset") or 0, c["record_id"]),
     )
     parent = list(range(len(ordered)))
+    members = {i: [i] for i in range(len(ordered))}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -122,11 +126,19 @@ def group_candidates(candidates: list[dict]) -> list[list[dict]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(ordered):
-        for j in range(i):
-            b = ordered[j]
-            if a["payload_digest"] == b["payload_digest"] or _same_page(a, b):
-                parent[find(i)] = find(j)
+    def join(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b and not any(versions_apart(ordered[x], ordered[y], cells_compatible)
+                              for x in members[a] for y in members[b]):
+            parent[a] = b
+            members[b] += members.pop(a)
+
+    # Identical payloads first: they are one report whatever else is true.
+    for same in (lambda a, b: a["payload_digest"] == b["payload_digest"], _same_page):
+        for i, a in enumerate(ordered):
+            for j in range(i):
+                if same(a, ordered[j]):
+                    join(i, j)
 
     certain: dict[int, list[dict]] = {}
     for i, candidate in enumerate(ordered):

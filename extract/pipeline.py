@@ -36,6 +36,7 @@ from extract.format import key_str
 from extract.merge import best_title, resolve_reports
 from extract.parse import parse_report
 from extract.summary import Summary
+from extract.versions import import_crawls, refresh_versions
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,8 @@ def extract_archive(
             read_warc(db, warc, summary, on_bytes)
         books.assemble_books(db, parsed_row)
         resolve_reports(db, summary)
+        import_crawls(db, archive_dir)
+        refresh_versions(db)  # versions, first/last seen, gone: over every crawl read so far
         summary.reports_in_database = db.table("reports").count
     finally:
         db.close()
@@ -197,7 +200,7 @@ def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int],
 
 
 def captures(path: Path, *, start: int = 0, salvage: bool = True) -> Iterator[tuple[ArchivedRecord, dict, int]]:
-    """Yield ``(record, metadata fields, resume offset)`` for each response and resource record.
+    """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit record.
 
     The metadata record the crawler writes right after a response is paired with it. The resume
     offset is where reading can restart without missing or repeating a document. At damage, a
@@ -215,7 +218,7 @@ def captures(path: Path, *, start: int = 0, salvage: bool = True) -> Iterator[tu
                     yield held, record.fields, end
                     continue
                 yield held, {}, held_end
-            if record.rec_type in ("response", "resource"):
+            if record.rec_type in ("response", "resource", "revisit"):
                 pending = (record, end)
     except ArchiveReadError:
         if pending is not None and salvage:
@@ -275,6 +278,7 @@ def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[di
         "site_name": metadata.get("site-name"),
         "is_report": 0,
         "reason": None,
+        "revisit_of": record.refers_to if record.rec_type == "revisit" else None,
     }
 
     def skip(reason: str, stage: str | None = None, detail: str | None = None):
@@ -285,6 +289,8 @@ def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[di
         error = {"warc_filename": warc_name, "offset": record.offset, "url": url, "stage": stage, "reason": detail}
         return document, None, error
 
+    if record.rec_type == "revisit":  # seen again, content archived before: counted, never re-read
+        return skip("revisit: " + ("not modified" if record.http_status == 304 else "identical payload"))
     if record.rec_type == "response" and record.http_status != 200:
         return skip(f"HTTP {record.http_status}")
     if kind == "robots" or url.split("?", 1)[0].endswith("/robots.txt"):

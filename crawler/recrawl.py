@@ -1,0 +1,365 @@
+"""Periodic crawls: ask each URL whether it changed, archive what did not as a revisit, log each run.
+
+A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep every version:
+
+- :class:`ConditionalRequestMiddleware` sends ``If-None-Match``/``If-Modified-Since`` with the
+  validators of the URL's last capture (from :mod:`archive.digest_index`). A ``304`` reaches the
+  spider as the archived original (status, headers, payload) — as :mod:`crawler.resume` answers
+  from the archive — so the walk goes on and every link is found as before.
+- :class:`RecrawlArchiveExtension` (the archive extension, extended) writes a 304 as a
+  ``revisit`` record (profile server-not-modified, the 304's head as its block), a 200 whose
+  payload an earlier crawl archived — at this URL or any other — as an identical-payload-digest
+  revisit, and anything else in full (within one crawl, everything is stored as fetched). Every capture goes into the digest index. When the run ends
+  its numbers go into the WARC (a ``metadata`` record) and ``ARCHIVE_DIR/crawls.jsonl``, which
+  the extractor loads into its ``crawls`` table.
+- A ``JOBDIR`` whose crawl finished starts a new crawl when used again; an interrupted one still
+  resumes (:mod:`crawler.resume`), so one command can run on a schedule (:func:`prepare_job_dir`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import shutil
+import sqlite3
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+
+from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
+from archive.exchange import CaptureLocation
+from archive.http_head import parse_head
+from archive.reader import ArchiveReadError, read_record
+from crawler.archiving import WarcArchiveExtension
+
+logger = logging.getLogger(__name__)
+
+CRAWLS_LOG = "crawls.jsonl"
+NOT_MODIFIED, IDENTICAL = "server-not-modified", "identical-payload-digest"
+# Request meta: the capture whose validators were sent, the headers this middleware added, and
+# "fetch in full" (after a 304 whose original could not be read).
+PREVIOUS_META, SENT_META, UNCONDITIONAL_META = "recrawl_previous", "recrawl_sent", "recrawl_unconditional"
+CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
+GONE_STATUSES = (404, 410)
+
+
+class ConditionalRequestMiddleware:
+    """Downloader middleware: conditional GETs from the digest index; a 304 answered from the archive.
+
+    Sits after every middleware that sets headers (930), so the validators are what goes out,
+    and before resume (950), whose answers it leaves alone.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self._archive: RecrawlArchiveExtension | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("RECRAWL_ENABLED", True) or not settings.getbool("ARCHIVE_ENABLED", True):
+            raise NotConfigured("RECRAWL_ENABLED or ARCHIVE_ENABLED is off: requests stay unconditional")
+        return cls(crawler)
+
+    def archive(self) -> RecrawlArchiveExtension | None:
+        if self._archive is None:
+            self._archive = next((e for e in self.crawler.extensions.middlewares
+                                  if isinstance(e, RecrawlArchiveExtension)), None)
+        return self._archive
+
+    def process_request(self, request):
+        # Validators added for another URL (a redirect copies headers) or an earlier attempt go.
+        for name in request.meta.pop(SENT_META, ()):
+            request.headers.pop(name, None)
+        request.meta.pop(PREVIOUS_META, None)
+        if request.method != "GET" or request.meta.get("playwright") or request.meta.get(UNCONDITIONAL_META):
+            return None
+        if any(name in request.headers for name in CONDITIONAL_HEADERS):
+            return None  # a conditional request someone else made: theirs to handle
+        archive = self.archive()
+        previous = archive.replayable_capture(request.url) if archive else None
+        if previous is None:
+            return None
+        sent = []
+        for name, value in zip(CONDITIONAL_HEADERS, (previous.etag, previous.last_modified)):
+            if value:
+                request.headers[name] = value.encode("latin-1", "replace")  # as received: latin-1
+                sent.append(name)
+        request.meta[SENT_META] = sent
+        request.meta[PREVIOUS_META] = previous.as_meta()
+        self.stats.inc_value("recrawl/conditional_requests")
+        return None
+
+    def process_response(self, request, response):
+        sent = request.meta.get(PREVIOUS_META)
+        if response.status != 304 or sent is None:
+            return response
+        previous = UrlCapture.from_meta(sent)
+        archive = self.archive()
+        try:
+            record = read_record(archive.directory / previous.payload.filename, previous.payload.offset)
+        except (OSError, ValueError, ArchiveReadError) as exc:
+            logger.warning("%s answered 304, but its archived original (%s@%s) cannot be read: %s; "
+                           "fetching it again in full", request.url, previous.payload.filename,
+                           previous.payload.offset, exc)
+            self.stats.inc_value("recrawl/original_unreadable")
+            return request.replace(meta={**request.meta, UNCONDITIONAL_META: True}, dont_filter=True)
+        self.stats.inc_value("recrawl/answered_from_archive")
+        return archived_response(request, record)
+
+
+def archived_response(request, record):
+    """The archived original as the spider's response, under the URL it asked for."""
+    headers = Headers()
+    for name, value in record.http_headers:
+        headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
+    body = record.payload or b""
+    cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+    return cls(url=request.url, status=record.http_status, headers=headers, body=body,
+               flags=["archived", "not-modified"], request=request)
+
+
+def payload_digest(payload: bytes) -> str:
+    """``WARC-Payload-Digest`` as warcio writes it: ``sha1:`` and the base32 SHA-1."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
+
+
+def request_method(request_bytes: bytes) -> str:
+    return request_bytes.split(b" ", 1)[0].decode("latin-1").upper()
+
+
+class RecrawlArchiveExtension(WarcArchiveExtension):
+    """The WARC extension, writing revisits for payloads it has archived before, and a crawl log."""
+
+    def __init__(self, crawler, directory: Path):
+        super().__init__(crawler, directory)
+        self.revisits = crawler.settings.getbool("RECRAWL_ENABLED", True)
+        self.index: DigestIndex | None = None
+        self.counts: Counter[str] = Counter()
+        self.warc_files: set[str] = set()
+        # Extensions are built before the scheduler and resume open the job's files: tidy them now.
+        prepare_job_dir(crawler.settings.get("JOBDIR"))
+
+    def open(self, spider):
+        super().open(spider)
+        if self.revisits:
+            self.index = DigestIndex.open(self.directory, running=self.crawl_id)
+        append_crawl_log(self.directory, {**self.run_fields(spider), "status": "running"})
+
+    def close(self, spider, reason="finished"):
+        if self.archive is not None:
+            record = {**self.run_fields(spider), **self.numbers(), "status": "finished",
+                      "finished": now_iso(), "reason": reason}
+            try:
+                self.archive.write_resource(
+                    f"urn:nianbao:crawl:{self.crawl_id}", json.dumps(record, ensure_ascii=False).encode(),
+                    "application/json", record_type="metadata", fields={"Nianbao-Record": "crawl-log"},
+                )
+            except (OSError, ValueError) as exc:
+                logger.error("The crawl log could not be written into the WARC: %s", exc)
+            append_crawl_log(self.directory, record)
+        super().close(spider)
+        if self.index is not None:
+            # Whatever the reason, this process archives no more: its captures may now be referred to.
+            self.index.crawl_ended(self.crawl_id, now_iso())
+            self.index.close()
+            self.index = None
+        if reason == "finished":
+            mark_job_finished(self.crawler.settings.get("JOBDIR"))
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def write(self, exchange, metadata, request, response) -> tuple[CaptureLocation, CaptureLocation]:
+        try:
+            _, http_headers = parse_head(exchange.response_head)
+        except ValueError:
+            http_headers = None  # the writer will say what is wrong with this head
+        if self.index is None or http_headers is None:
+            written, payload = super().write(exchange, metadata, request, response)
+            self._count(metadata, response.status, "errors" if response.status >= 400 else None, written)
+            return written, payload
+        method, status = request_method(exchange.request_bytes), response.status
+        digest = payload_digest(exchange.response_body)
+        try:
+            previous = self.index.last_capture(exchange.url) if method == "GET" else None
+            original, profile = self._original(request, status, digest, previous, bool(exchange.response_body))
+        except sqlite3.Error as exc:  # the index is a saving, never a reason to lose a capture
+            logger.warning("Digest index unusable (%s): %s is archived in full", exc, exchange.url)
+            previous, original, profile = None, None, None
+        if original is not None:
+            written = self.archive.write_revisit(
+                exchange, profile=profile, refers_to=original.record_id, refers_to_uri=original.uri,
+                refers_to_date=original.date, payload_digest=original.digest, metadata=metadata,
+            )
+            self._remember(self.index.add_revisit, exchange.url, method=method, date=written.date, status=status,
+                           record_id=written.response_id, crawl_id=self.crawl_id,
+                           http_headers=http_headers, original=original)
+            self._count(metadata, status, "not_modified" if profile == NOT_MODIFIED else "identical", written)
+            return written, CaptureLocation(
+                filename=original.filename, offset=original.offset, length=original.length,
+                response_id=original.record_id, request_id="", payload_digest=original.digest,
+                date=original.date)
+        written, payload = super().write(exchange, metadata, request, response)
+        stored = StoredPayload(written.payload_digest or digest, exchange.url, written.date, written.response_id,
+                               written.filename, written.offset, written.length, self.crawl_id)
+        self._remember(self.index.add_response, stored, method=method, status=status, http_headers=http_headers)
+        self._count(metadata, status, outcome(status, digest, previous), written)
+        return written, payload
+
+    def _remember(self, add, *args, **kwargs) -> None:
+        try:
+            add(*args, **kwargs)
+        except sqlite3.Error as exc:
+            # Only a later crawl loses: it fetches (and stores) this URL in full.
+            logger.warning("Could not add a capture to the digest index: %s", exc)
+
+    def _original(self, request, status, digest, previous, has_body) -> tuple[StoredPayload | None, str | None]:
+        """The archived response a revisit can stand on, and the revisit's profile; or (None, None)."""
+        if status == 304:
+            sent = request.meta.get(PREVIOUS_META)
+            stored = UrlCapture.from_meta(sent).payload if sent else None
+            # A 304 nobody asked for (or whose original is gone) is archived as it came.
+            return (stored, NOT_MODIFIED) if stored and self._referable(stored) else (None, None)
+        if status != 200 or not has_body:
+            return None, None  # empty payloads (and errors) gain nothing from a revisit
+        # The URL's own last capture first; else the first capture of the payload anywhere.
+        for stored in (previous.payload if previous and previous.digest == digest else None,
+                       self.index.stored_payload(digest)):
+            if stored is not None and stored.digest == digest and self._referable(stored):
+                return stored, IDENTICAL
+        return None, None
+
+    def _referable(self, stored: StoredPayload) -> bool:
+        """An original from a crawl that has ended, still in the archive. Within one crawl (and
+        beside sibling processes still crawling) every payload is archived as fetched."""
+        return (stored.crawl_id != self.crawl_id and self.index.has_ended(stored.crawl_id)
+                and (self.directory / stored.filename).exists())
+
+    def replayable_capture(self, url: str) -> UrlCapture | None:
+        """The URL's last capture if it can back a conditional request: a 200 with validators
+        whose payload is still in the archive."""
+        if self.index is None:
+            return None
+        previous = self.index.last_capture(url)
+        if previous is None or previous.payload is None or not (previous.etag or previous.last_modified):
+            return None
+        if previous.status not in (200, 304) or previous.crawl_id == self.crawl_id:
+            return None
+        if not self.index.has_ended(previous.crawl_id) or not self._referable(previous.payload):
+            return None
+        return previous
+
+    # --- the crawl's numbers ------------------------------------------------------------------
+
+    def _count(self, metadata, status: int, what: str | None, written: CaptureLocation) -> None:
+        self.warc_files.add(written.filename)
+        if status < 400:
+            self.counts["attachments" if metadata.get("kind") == "attachment" else "pages"] += 1
+        if what is not None:
+            self.counts[what] += 1
+            self.crawler.stats.inc_value(f"recrawl/{what}")
+
+    def run_fields(self, spider) -> dict:
+        sites = getattr(spider, "sites_by_key", {})
+        return {
+            "crawl_id": self.crawl_id,
+            "started": self.archive.started.isoformat() if self.archive else None,
+            "sites_file": str(getattr(spider, "sites_file", "") or ""),
+            "sites": len(sites),
+            "site_names": [site.name for site in sites.values()],
+        }
+
+    def numbers(self) -> dict:
+        stats = self.crawler.stats
+        return {
+            **{name: self.counts[name] for name in ("pages", "attachments", "new", "changed", "gone")},
+            "revisits": self.counts["not_modified"] + self.counts["identical"],
+            "not_modified": self.counts["not_modified"],
+            "identical": self.counts["identical"],
+            "errors": self.counts["errors"] + (stats.get_value("downloader/exception_count") or 0),
+            "requests": stats.get_value("downloader/request_count") or 0,
+            "archived_bytes": stats.get_value("archive/bytes") or 0,
+            "warc_files": sorted(self.warc_files),
+        }
+
+
+def outcome(status: int, digest: str, previous: UrlCapture | None) -> str | None:
+    """What a full response record says about its URL since the last capture."""
+    was_there = previous is not None and previous.status in (200, 304)
+    if status == 200:
+        if not was_there or not previous.digest:
+            return "new"
+        return "changed" if previous.digest != digest else None  # None: rewritten, original unreadable
+    if status in GONE_STATUSES and was_there:
+        return "gone"
+    return "errors" if status >= 400 else None
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def append_crawl_log(directory: Path, record: dict) -> None:
+    """One JSON line per crawl event; the extractor keeps each crawl's last line."""
+    try:
+        with open(directory / CRAWLS_LOG, "a", encoding="utf-8") as log:
+            log.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        logger.error("Could not append to %s: %s", directory / CRAWLS_LOG, exc)
+
+
+# --- the job directory of a periodic crawl -----------------------------------------------------
+
+
+def mark_job_finished(jobdir: str | None) -> None:
+    """Note in ``JOBDIR/crawl.json`` that its crawl ran to the end."""
+    if not jobdir:
+        return
+    path = Path(jobdir) / "crawl.json"
+    try:
+        state = json.loads(path.read_text())
+        state["finished"] = now_iso()
+        path.with_suffix(".json.tmp").write_text(json.dumps(state))
+        path.with_suffix(".json.tmp").replace(path)
+    except (OSError, ValueError) as exc:
+        logger.warning("Could not mark the job in %s finished (%s): the next run will resume it", jobdir, exc)
+
+
+def prepare_job_dir(jobdir: str | None) -> None:
+    """Get a job directory ready: a finished job starts a new crawl, a killed one re-walks.
+
+    Finished: its identity, resume index and (empty) frontier go, else the next scheduled run
+    would "resume" it and answer every request from the archive (crawler/resume.py). Killed (a
+    frontier without ``active.json``): its disk queues go, for queuelib would reopen their files
+    without their read positions, serve stale requests and lose new ones; resume re-walks the
+    sites from their start URLs instead. The archive keeps everything either way.
+    """
+    if not jobdir:
+        return
+    job = Path(jobdir)
+    frontier = job / "requests.queue"
+    if frontier.is_dir() and not (frontier / "active.json").exists():
+        logger.info("The frontier in %s was left by a killed crawl: the sites are walked again", frontier)
+        shutil.rmtree(frontier, ignore_errors=True)
+    path = job / "crawl.json"
+    try:
+        state = json.loads(path.read_text())
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        logger.warning("Cannot read %s (%s): treating the job as unfinished", path, exc)
+        return
+    if not state.get("finished"):
+        return
+    logger.info("Crawl %s in %s finished at %s: starting a new crawl", state.get("crawl_id"), jobdir, state["finished"])
+    path.unlink()
+    for name in ("archived.sqlite", "archived.sqlite-wal", "archived.sqlite-shm", "requests.seen"):
+        (job / name).unlink(missing_ok=True)
+    shutil.rmtree(frontier, ignore_errors=True)
