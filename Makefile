@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install system-packages demo test crawl extract serve pywb clean
+.PHONY: install system-packages demo test crawl extract serve pywb wacz clean
 
 install: $(VENV)/.installed system-packages
 
@@ -56,6 +56,10 @@ crawl: install
 
 extract: install
 	$(BIN)/python -m extract $(ARCHIVE_DIR) --db $(CRAWL_DB)
+
+# One shareable file for ReplayWeb.page: make wacz ARCHIVE_DIR=data/warc OUT=crawl.wacz
+wacz: install
+	$(BIN)/python -m archive.wacz $(ARCHIVE_DIR) --out $(or $(OUT),crawl.wacz)
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache
