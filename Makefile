@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install system-packages demo test crawl extract serve pywb wacz clean
+.PHONY: install system-packages demo test crawl extract serve pywb wacz bench clean
 
 install: $(VENV)/.installed system-packages
 
@@ -60,6 +60,10 @@ extract: install
 # One shareable file for ReplayWeb.page: make wacz ARCHIVE_DIR=data/warc OUT=crawl.wacz
 wacz: install
 	$(BIN)/python -m archive.wacz $(ARCHIVE_DIR) --out $(or $(OUT),crawl.wacz)
+
+# Crawl (against wget), frontier memory and extraction speed; figures in bench/results/*.json.
+bench: install
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(DEMO_DIR) .pytest_cache

@@ -1,0 +1,261 @@
+"""Extraction speed per source type, on one core and on all, and memory as reports accumulate.
+
+    python bench/extract.py [--html 200] [--pdf 60] [--docx 60] [--doc 8]
+                            [--growth 50,100,200,400,800] [--quick] [--json PATH]
+
+The documents are synthetic reports from ``tests/reportgen`` (``corpus(n)``: both templates,
+clean and messy), rendered as HTML (the three HTML shapes in turn), PDF, DOCX and DOC (DOC by
+LibreOffice, cached on disk after the first run). Only the two per-document steps are timed:
+``extract.documents.read_document`` then ``extract.parse.parse_report`` — no WARC reading, no
+SQLite. One untimed document of each type is read first, so imports and caches are not counted.
+
+* single process: documents/second per type;
+* all cores: the same documents through a ``multiprocessing`` pool of ``os.cpu_count()`` workers;
+* memory: a fresh process reads the HTML, PDF and DOCX documents in turn, round and round, and
+  notes its RSS after each ``--growth`` checkpoint (DOC is left out: its reading happens in a
+  LibreOffice child process, not in ours).
+
+JSON (``bench/results/extract.json``): ``types`` (per type: ``documents``, ``failures``,
+``single_docs_per_s``, ``parallel_docs_per_s``, ``parallel_per_core``, ``median_ms``),
+``workers``, ``growth`` (``checkpoints`` [{documents, rss_bytes, max_rss_bytes}],
+``growth_bytes_per_doc`` between the first and last checkpoint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import pickle
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import (
+    RESULTS_DIR,
+    mib,
+    run_measured,
+    table,
+    use_project_imports,
+    write_json,
+)
+
+use_project_imports()
+
+TYPES = ("html", "pdf", "docx", "doc")
+HTML_SHAPES = ("html_table", "html_flat", "html_tabs")
+GROWTH_TYPES = ("html", "pdf", "docx")
+# Documents handed to the pool's workers: filled before the fork, so workers inherit them.
+DOCUMENTS: dict[str, list[tuple[bytes, str, str]]] = {}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    if args.child_growth:
+        print(json.dumps(growth_child(args.child_growth, [int(n) for n in args.growth.split(",")])))
+        return {}
+    notes = []
+    started = time.perf_counter()
+    DOCUMENTS.update(make_documents({"html": args.html, "pdf": args.pdf, "docx": args.docx,
+                                     "doc": args.doc}, notes))
+    print(f"  documents made in {time.perf_counter() - started:.1f} s: "
+          + ", ".join(f"{len(v)} {k}" for k, v in DOCUMENTS.items()), flush=True)
+    warm_up()
+    workers = os.cpu_count() or 1
+    types = {}
+    for kind, documents in DOCUMENTS.items():
+        if not documents:
+            continue
+        single = single_process(kind)
+        parallel = in_parallel(kind, workers)
+        types[kind] = {
+            "documents": len(documents), "failures": single["failures"],
+            "single_docs_per_s": round(len(documents) / single["seconds"], 2),
+            "parallel_docs_per_s": round(len(documents) / parallel, 2),
+            "parallel_per_core": round(len(documents) / parallel / workers, 2),
+            "median_ms": round(1000 * statistics.median(single["each"]), 1),
+            "first_failure": single["first_failure"],
+        }
+        print(f"  {kind}: {types[kind]['single_docs_per_s']} docs/s on one core, "
+              f"{types[kind]['parallel_docs_per_s']} on {workers}", flush=True)
+    growth = measure_growth(args.growth)
+    result = {"workers": workers, "types": types, "growth": growth, "notes": notes}
+    print()
+    print(report(result))
+    print(f"\nwrote {write_json(args.json, result)}")
+    return result
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--html", type=int, default=200)
+    parser.add_argument("--pdf", type=int, default=60)
+    parser.add_argument("--docx", type=int, default=60)
+    parser.add_argument("--doc", type=int, default=8, help="each DOC costs a LibreOffice start")
+    parser.add_argument("--growth", default="50,100,200,400,800", help="RSS checkpoints, in documents read")
+    parser.add_argument("--quick", action="store_true", help="a handful of documents, for smoke tests")
+    parser.add_argument("--json", type=Path, default=RESULTS_DIR / "extract.json")
+    parser.add_argument("--child-growth", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.html, args.pdf, args.docx, args.doc, args.growth = 6, 2, 2, 1, "5,10"
+    return args
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+
+def make_documents(counts: dict[str, int], notes: list[str]) -> dict[str, list[tuple[bytes, str, str]]]:
+    """(payload, content type, file name) per type; DOC left out when LibreOffice is missing."""
+    from tests.reportgen import (
+        MEDIA_TYPES,
+        DocConversionUnavailable,
+        corpus,
+        render_many,
+    )
+
+    reports = corpus(max(counts.values()), seed=0)
+    documents: dict[str, list] = {kind: [] for kind in TYPES}
+    for index, report in enumerate(reports[:counts["html"]]):
+        shape = HTML_SHAPES[index % len(HTML_SHAPES)]
+        documents["html"].append(_document(render_many([report], shape)[0], shape, report.name, MEDIA_TYPES))
+    documents["pdf"] = [_document(p, "pdf", r.name, MEDIA_TYPES)
+                        for r, p in zip(reports, render_many(reports[:counts["pdf"]], "pdf"))]
+    docx = render_many(reports[:max(counts["docx"], counts["doc"])], "docx")
+    documents["docx"] = [_document(p, "docx", r.name, MEDIA_TYPES) for r, p in zip(reports, docx[:counts["docx"]])]
+    if counts["doc"]:
+        try:
+            from tests.reportgen.render_doc import docx_to_doc_many
+
+            documents["doc"] = [_document(p, "doc", r.name, MEDIA_TYPES)
+                                for r, p in zip(reports, docx_to_doc_many(docx[:counts["doc"]]))]
+        except DocConversionUnavailable as error:
+            notes.append(f"DOC skipped: {error}")
+    return documents
+
+
+def _document(payload: bytes, fmt: str, name: str, media_types) -> tuple[bytes, str, str]:
+    content_type, extension = media_types[fmt]
+    return payload, content_type, f"{name}.{extension}"
+
+
+def read_and_parse(document: tuple[bytes, str, str]) -> tuple[float, str | None]:
+    """The timed unit: one document's bytes to a parsed report. Returns (seconds, error)."""
+    from extract.documents import read_document
+    from extract.parse import parse_report
+
+    payload, content_type, filename = document
+    started = time.perf_counter()
+    try:
+        text = read_document(payload, content_type=content_type, filename=filename)
+        parse_report(text.text, title_hint=text.title)
+    except Exception as error:  # noqa: BLE001 (a benchmark counts failures and goes on)
+        return time.perf_counter() - started, f"{type(error).__name__}: {error}"[:300]
+    return time.perf_counter() - started, None
+
+
+def warm_up() -> None:
+    for documents in DOCUMENTS.values():
+        if documents:
+            read_and_parse(documents[0])
+
+
+# -- speed -------------------------------------------------------------------------------------
+
+
+def single_process(kind: str) -> dict:
+    each, failures, first_failure = [], 0, None
+    started = time.perf_counter()
+    for document in DOCUMENTS[kind]:
+        seconds, error = read_and_parse(document)
+        each.append(seconds)
+        if error:
+            failures += 1
+            first_failure = first_failure or error
+    return {"seconds": time.perf_counter() - started, "each": each, "failures": failures,
+            "first_failure": first_failure}
+
+
+def _work(item: tuple[str, int]) -> float:
+    kind, index = item
+    return read_and_parse(DOCUMENTS[kind][index])[0]
+
+
+def in_parallel(kind: str, workers: int) -> float:
+    """Wall seconds to read every document of ``kind`` with ``workers`` forked processes
+    (the pool's start-up excluded: a long extraction pays it once)."""
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        pool.map(_work, [(kind, 0)] * workers)  # every worker up and warm
+        started = time.perf_counter()
+        list(pool.imap_unordered(_work, [(kind, i) for i in range(len(DOCUMENTS[kind]))], chunksize=1))
+        return time.perf_counter() - started
+
+
+# -- memory ------------------------------------------------------------------------------------
+
+
+def measure_growth(checkpoints: str) -> dict:
+    """Run the growth loop in a fresh process (so this one's corpus does not count)."""
+    mixed = [d for kind in GROWTH_TYPES for d in DOCUMENTS[kind]]
+    with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
+        corpus_file = Path(tmp) / "documents.pickle"
+        corpus_file.write_bytes(pickle.dumps(_interleave([DOCUMENTS[k] for k in GROWTH_TYPES])))
+        out = Path(tmp) / "growth.json"
+        command = [sys.executable, str(Path(__file__).resolve()), "--child-growth", str(corpus_file),
+                   "--growth", checkpoints]
+        measured = run_measured(command, stdout=out, stderr=Path(tmp) / "growth.err")
+        if measured.returncode != 0:
+            raise RuntimeError((Path(tmp) / "growth.err").read_text()[-3000:])
+        points = json.loads(out.read_text())
+    first, last = points[0], points[-1]
+    per_doc = (last["rss_bytes"] - first["rss_bytes"]) / max(1, last["documents"] - first["documents"])
+    return {"documents_in_rotation": len(mixed), "types": list(GROWTH_TYPES), "checkpoints": points,
+            "growth_bytes_per_doc": round(per_doc), "peak_rss_bytes": measured.peak_rss_bytes,
+            "wall_s": round(measured.wall_s, 2)}
+
+
+def _interleave(lists: list[list]) -> list:
+    """html, pdf, docx, html, pdf, docx … so every stretch of the loop has every type."""
+    out, longest = [], max(len(items) for items in lists)
+    for i in range(longest):
+        out += [items[i] for items in lists if i < len(items)]
+    return out
+
+
+def growth_child(corpus_file: Path, checkpoints: list[int]) -> list[dict]:
+    from bench.common import peak_rss_self, rss_bytes
+
+    documents = pickle.loads(corpus_file.read_bytes())
+    read_and_parse(documents[0])  # imports, as in the speed runs
+    points, done = [], 0
+    for target in sorted(checkpoints):
+        while done < target:
+            read_and_parse(documents[done % len(documents)])
+            done += 1
+        points.append({"documents": done, "rss_bytes": rss_bytes(), "max_rss_bytes": peak_rss_self()})
+    return points
+
+
+def report(result: dict) -> str:
+    rows = [[kind, t["documents"], t["failures"], t["median_ms"], t["single_docs_per_s"],
+             t["parallel_docs_per_s"], t["parallel_per_core"]] for kind, t in result["types"].items()]
+    speed = table(["type", "docs", "failed", "median ms", "docs/s 1 core",
+                   f"docs/s {result['workers']} procs", "per core"], rows,
+                  title="read_document + parse_report, per source type")
+    growth = result["growth"]
+    memory = table(["documents read", "RSS MiB", "max RSS MiB"],
+                   [[p["documents"], mib(p["rss_bytes"]), mib(p["max_rss_bytes"])] for p in growth["checkpoints"]],
+                   title=f"Memory while reading {'/'.join(growth['types'])} in rotation "
+                         f"({growth['documents_in_rotation']} distinct documents)")
+    notes = "".join(f"\nnote: {n}" for n in result["notes"])
+    return (f"{speed}\n\n{memory}\ngrowth after the first checkpoint: "
+            f"{growth['growth_bytes_per_doc']:,} bytes per document{notes}")
+
+
+if __name__ == "__main__":
+    main()
