@@ -126,21 +126,33 @@ class Located:
 
 
 def locate(conn: sqlite3.Connection, record_id: str) -> Located | None:
-    """Where the record is archived, from ``documents`` or ``reports``; None if unknown."""
+    """Where the record is archived, from ``documents`` or ``reports``; None if unknown.
+
+    A revisit record (a later crawl found the payload unchanged) holds no payload: it is
+    located at the original it refers to, which is what a reader citing it wants to see.
+    """
+    row = _located_row(conn, record_id)
+    if row is not None and row[3]:
+        row = _located_row(conn, row[3]) or row
+    if row is None or row[1] is None or row[2] is None:
+        return None
+    return Located(row[0], row[1], int(row[2]))
+
+
+def _located_row(conn: sqlite3.Connection, record_id: str) -> tuple | None:
     uuid = record_uuid(record_id)
     if uuid is None:
         return None
     forms = [f"<urn:uuid:{uuid}>", f"urn:uuid:{uuid}", uuid]
     marks = ", ".join("?" * len(forms))
-    row = conn.execute(
-        f"select record_id, warc_filename, warc_offset from documents where lower(record_id) in ({marks}) "
-        f"union all select warc_record_id, warc_filename, warc_offset from reports where lower(warc_record_id) in ({marks}) "
+    columns = {row[1] for row in conn.execute("pragma table_info(documents)")}
+    revisit_of = "revisit_of" if "revisit_of" in columns else "null"  # databases from before recrawls
+    return conn.execute(
+        f"select record_id, warc_filename, warc_offset, {revisit_of} from documents where lower(record_id) in ({marks}) "
+        f"union all select warc_record_id, warc_filename, warc_offset, null from reports where lower(warc_record_id) in ({marks}) "
         "limit 1",
         forms + forms,
     ).fetchone()
-    if row is None or row[1] is None or row[2] is None:
-        return None
-    return Located(row[0], row[1], int(row[2]))
 
 
 # --- the HTTP answer --------------------------------------------------------------------------

@@ -9,10 +9,13 @@ import hashlib
 import os
 import shutil
 import sqlite3
+from datetime import datetime, timezone
 
 import httpx
 import pytest
 
+from archive.exchange import Exchange
+from archive.writer import WarcArchive
 from publish import originals
 from publish.serve import build_datasette
 from tests.test_publish_fixtures import build_published
@@ -181,6 +184,27 @@ def test_a_damaged_record_is_a_server_error_without_details(tampered):
     response = get(build_datasette(published.db_path, archive_dir=published.archive_dir), f"/-/original/{uuid_of(capture)}")
     assert response.status_code == 500
     assert str(published.archive_dir) not in response.text
+
+
+def test_a_revisit_is_served_as_the_original_it_refers_to(tampered):
+    # A later crawl found the PDF unchanged (304) and archived only a revisit record.
+    published, _ = tampered
+    capture = published.by_type("pdf")
+    with WarcArchive(published.archive_dir, prefix="recrawl", started=datetime(2025, 5, 1, tzinfo=timezone.utc)) as archive:
+        request = b"GET /" + capture.url.split("/", 3)[3].encode() + b" HTTP/1.1\r\n\r\n"
+        revisit = archive.write_revisit(
+            Exchange(capture.url, request, b"HTTP/1.1 304 Not Modified\r\n\r\n", b""),
+            profile="server-not-modified", refers_to=capture.record_id, refers_to_uri=capture.url,
+            refers_to_date=capture.date, payload_digest=capture.digest)
+    with sqlite3.connect(published.db_path) as conn:
+        conn.execute("insert into documents (record_id, url, warc_filename, warc_offset, http_status, revisit_of) "
+                     "values (?, ?, ?, ?, 304, ?)",
+                     [revisit.response_id, capture.url, revisit.filename, revisit.offset, capture.record_id])
+    datasette = build_datasette(published.db_path, archive_dir=published.archive_dir)
+    response = get(datasette, f"/-/original/{originals.record_uuid(revisit.response_id)}")
+    assert response.status_code == 200
+    assert response.content == capture.plain
+    assert response.headers["content-type"] == capture.content_type
 
 
 def test_safe_archive_path_allows_subdirectories_and_unfinished_files(tmp_path):
