@@ -35,7 +35,7 @@ from tests.crawling import ROOT, crawl_command, crawl_env, read_items
 from tests.sites.farm import build_farm
 from tests.sites.recrawl_sites import RecrawlFarm, bump_new_requests
 from tests.sites.server import GovFarmServer, Sent
-from tests.test_publish_pywb import fetch, free_port, pywb_tool
+from tests.replaying import fetch, pywb_tool, running_wayback
 
 CHANGLE = "http://www.changle.gov.cn"
 REVISED = f"{CHANGLE}/art/2022/1/21/art_1229371234_10004.html"
@@ -311,33 +311,19 @@ def test_extracting_again_changes_nothing(recrawl):
 
 
 def test_revisits_replay_in_pywb_to_the_original_payload(recrawl, tmp_path):
-    wb_manager, wayback_bin = pywb_tool("wb-manager"), pywb_tool("wayback")
+    wb_manager = pywb_tool("wb-manager")
     make_collection(recrawl.out / "warc", tmp_path, wb_manager=wb_manager)
     found = revisits(recrawl.second)
     # pywb undoes a content coding on replay (the PDF was served gzip-coded).
     payloads = {record.record_id: decode_content(record.payload, record.http_header("Content-Encoding"))
                 for path in recrawl.first.files for record in iter_records(path) if record.rec_type == "response"}
     ignored = next(s.url for s in recrawl.second.sent if IGNORING_HOST in s.url and s.url.endswith(".html") and s.status == 200)
-    port = free_port()
-    server = subprocess.Popen([wayback_bin, "--bind", "127.0.0.1", "--port", str(port)], cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fetch(f"http://127.0.0.1:{port}/")
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "wayback did not start"
-                time.sleep(0.3)
+    with running_wayback(tmp_path) as base:
         for url in (NEW_FILE, ignored):  # another URL's original, and the same URL's
             headers = found[url][0]
             stamp = iso_date_to_timestamp(headers.get_header("WARC-Date"))
-            _, body = fetch(f"http://127.0.0.1:{port}/nianbao/{stamp}id_/{url}")
+            _, body = fetch(f"{base}/nianbao/{stamp}id_/{url}")
             assert body == payloads[headers.get_header("WARC-Refers-To")], url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def slowed(handler, delay: float):

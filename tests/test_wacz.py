@@ -13,7 +13,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from warcio.timeutils import iso_date_to_timestamp
 from archive.reader import decode_content
 from archive.wacz import export_wacz
 from tests.crawling import ROOT, archived
-from tests.test_publish_pywb import fetch, free_port, pywb_tool
+from tests.replaying import fetch, pywb_tool, running_wayback
 
 BIN = Path(sys.executable).parent
 
@@ -134,25 +133,13 @@ def test_unfinished_files_are_left_out_and_clashing_names_refused(farm_crawl, tm
 
 def test_report_pages_replay_from_the_wacz_in_pywb(exported, tmp_path):
     crawl, wacz = exported
-    wb_manager, wayback_bin = pywb_tool("wb-manager"), pywb_tool("wayback")
+    wb_manager = pywb_tool("wb-manager")
     subprocess.run([wb_manager, "init", "crawl"], cwd=tmp_path, check=True, capture_output=True, timeout=120)
     # pywb takes the WARC files out of the WACZ and merges the WACZ's own CDXJ index.
     subprocess.run([wb_manager, "add", "--unpack-wacz", "crawl", str(wacz)], cwd=tmp_path, check=True,
                    capture_output=True, timeout=120)
-    port = free_port()
-    server = subprocess.Popen([wayback_bin, "--bind", "127.0.0.1", "--port", str(port)], cwd=tmp_path,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/crawl"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fetch(f"http://127.0.0.1:{port}/")
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
+    with running_wayback(tmp_path) as root:
+        base = f"{root}/crawl"
         _, pages = pages_of(wacz)
         responses = {r.record_id: r for r in archived(crawl.out / "warc") if r.rec_type == "response"}
         for page in pages:
@@ -161,10 +148,3 @@ def test_report_pages_replay_from_the_wacz_in_pywb(exported, tmp_path):
             replayed = decode_content(body, headers.get("Content-Encoding"))
             original = decode_content(record.payload, record.http_header("Content-Encoding"))
             assert replayed == original, page["url"]
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
