@@ -85,6 +85,18 @@ def test_tables_already_flattened_pass_through():
     ]  # fmt: skip
 
 
+def test_empty_cells_at_the_ends_of_a_tab_separated_row_are_kept():
+    # A row continuing a row-spanning label starts with an empty cell, and a row printing one
+    # number less ends with one: dropping either TAB would shift every number a column.
+    page = """<div class="TRS_Editor"><p>三、本年度办理结果\t（一）予以公开\t\t11\t\t11</p>
+    <p>\t（七）总计\t\t31\t32\t</p>\n\t\t<p>\n\t\t四、结转下年度继续办理\t\t\t2</p></div>"""
+    assert _read(page).text.splitlines() == [
+        "三、本年度办理结果\t（一）予以公开\t\t11\t\t11",
+        "\t（七）总计\t\t31\t32\t",
+        "四、结转下年度继续办理\t\t\t2",
+    ]
+
+
 def test_header_rows_of_the_requests_table():
     page = """<div id="UCAP-CONTENT"><table><caption>表三</caption>
     <tr><td rowspan="3" colspan="3">本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和</td>

@@ -158,8 +158,9 @@ def html_lines(element: Tag) -> list[str]:
 
     def flush() -> None:
         if buffer:
-            # Whitespace at a line's ends, TABs included, is indentation in the source.
-            lines.append(collapse_spaces("".join(buffer)).strip())
+            # Spaces at a line's ends are indentation in the source (runs holding a line break
+            # are spaces by now); TABs there are empty cells of a TAB-separated row, kept.
+            lines.append(collapse_spaces("".join(buffer)).strip(" \u00a0\u3000\r\n\f\v"))
             buffer.clear()
 
     stack = [iter(element.children)]
