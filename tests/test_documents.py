@@ -13,7 +13,7 @@ import pytest
 
 from extract.documents import DocumentError, read_document, sniff_type
 from extract.documents import doc as doc_reader
-from extract.documents.pdf import page_text_lines
+from extract.documents.pdf import page_text_lines, without_doubled_chars
 from extract.documents.text import SpanGrid, grid_lines, join_wrapped, tidy_lines, usable_title
 from tests import document_samples as samples
 
@@ -133,6 +133,17 @@ def test_pdf_table_and_surrounding_text(pdf_bytes):
     assert document.source_type == "pdf"
     assert document.text.splitlines() == [samples.TITLE] + samples.EXPECTED_LINES
     assert (document.title, document.pages, document.needs_ocr) == (samples.TITLE, 1, False)
+
+
+def test_doubled_glyphs_are_dropped_as_pdfplumber_drops_them(pdf_bytes):
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        page = pdf.pages[0]
+        ours = [(c["text"], c["x0"], c["top"]) for c in without_doubled_chars(page).chars]
+        theirs = [(c["text"], c["x0"], c["top"]) for c in page.dedupe_chars().chars]
+        assert ours == theirs
+        assert len(ours) < len(page.chars)  # the sample's title is fake bold
 
 
 def test_pdf_title_falls_back_to_largest_type_and_pages_stay_in_order():

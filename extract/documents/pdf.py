@@ -8,6 +8,7 @@ import time
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.utils import decode_text
+from pdfplumber.utils import cluster_objects
 
 from .model import DocumentError, DocumentText
 from .text import clean_cell, grid_lines, join_wrapped, tidy_lines, usable_title
@@ -36,8 +37,7 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
             lines: list[str] = []
             scanned = 0
             for number, page in enumerate(pdf.pages, start=1):
-                # Fake bold (each glyph drawn twice, slightly offset) would double every character.
-                deduped = page.dedupe_chars()
+                deduped = without_doubled_chars(page)
                 page_lines, is_scan = page_text_lines(deduped)
                 if number == 1 and title is None:
                     title = _first_heading(deduped)
@@ -67,6 +67,30 @@ def check_pdf_bytes(payload: bytes) -> None:
         raise DocumentError(f"not a PDF: starts with {payload[:16]!r}")
     if b"%%EOF" not in payload[-_TRAILER_SEARCH:]:
         raise DocumentError(f"truncated PDF: no %%EOF in its last {_TRAILER_SEARCH} bytes ({len(payload)} bytes)")
+
+
+def without_doubled_chars(page, tolerance: float = 1):
+    """The page without the second copy of glyphs drawn twice in one place (fake bold).
+
+    What pdfplumber's ``Page.dedupe_chars`` does, but in linear time: it restores the order of
+    the kept characters with ``chars.index``, quadratic in the characters of a page, which made
+    it an eighth of the time spent reading a PDF.
+    """
+    chars = page.chars
+    alike: dict[tuple, list[dict]] = {}
+    for char in chars:
+        alike.setdefault((char["upright"], char["text"], char["fontname"], char["size"]), []).append(char)
+    doubled: set[int] = set()
+    for group in alike.values():
+        if len(group) < 2:
+            continue
+        for row in cluster_objects(group, "doctop", tolerance):
+            for spot in cluster_objects(row, "x0", tolerance):
+                first = min(spot, key=lambda char: (char["doctop"], char["x0"]))
+                doubled.update(id(char) for char in spot if char is not first)
+    if not doubled:
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) not in doubled)
 
 
 def page_text_lines(page) -> tuple[list[str], bool]:
