@@ -9,9 +9,10 @@ A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep ever
 - :class:`RecrawlArchiveExtension` (the archive extension, extended) writes a 304 as a
   ``revisit`` record (profile server-not-modified, the 304's head as its block), a 200 whose
   payload an earlier crawl archived — at this URL or any other — as an identical-payload-digest
-  revisit, and anything else in full (within one crawl, everything is stored as fetched). Every capture goes into the digest index. When the run ends
-  its numbers go into the WARC (a ``metadata`` record) and ``ARCHIVE_DIR/crawls.jsonl``, which
-  the extractor loads into its ``crawls`` table.
+  revisit, and anything else in full (within one crawl, everything is stored as fetched).
+  Every capture goes into the digest index. When the run ends its numbers go into the WARC (a
+  ``metadata`` record) and ``ARCHIVE_DIR/crawls.jsonl``, which the extractor loads into its
+  ``crawls`` table.
 - A ``JOBDIR`` whose crawl finished starts a new crawl when used again; an interrupted one still
   resumes (:mod:`crawler.resume`), so one command can run on a schedule (:func:`prepare_job_dir`).
 """
