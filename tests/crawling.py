@@ -70,3 +70,13 @@ def crawl_farm(out: Path) -> FarmCrawl:
     if result.returncode != 0:
         raise RuntimeError(f"the crawl failed ({result.returncode}):\n{result.stderr[-4000:]}")
     return FarmCrawl(farm, out, read_items(out / "found.jsonl"), sent, result.stderr)
+
+
+def slowed(handler, delay: float):
+    """An imitation-site handler whose answers take at least ``delay`` seconds (so a crawl can be
+    killed half way)."""
+    def answer(request):
+        reply = handler(request)
+        reply.delay = max(reply.delay, delay)
+        return reply
+    return answer

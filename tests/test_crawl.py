@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items
+from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items, slowed
 from tests.sites.farm import build_farm
 from tests.sites.server import GovFarmServer
 
@@ -186,11 +186,3 @@ def test_killed_crawl_resumes_without_fetching_twice(tmp_path):
     check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-
-
-def slowed(handler, delay: float):
-    def answer(req):
-        reply = handler(req)
-        reply.delay = max(reply.delay, delay)
-        return reply
-    return answer

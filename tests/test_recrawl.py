@@ -31,7 +31,7 @@ from archive.reader import decode_content, iter_records, read_record
 from archive.writer import REVISIT_PROFILES
 from publish.citations import Source, gbt7714
 from publish.replay import make_collection
-from tests.crawling import ROOT, crawl_command, crawl_env, read_items
+from tests.crawling import ROOT, crawl_command, crawl_env, read_items, slowed
 from tests.sites.farm import build_farm
 from tests.sites.recrawl_sites import RecrawlFarm, bump_new_requests
 from tests.sites.server import GovFarmServer, Sent
@@ -325,13 +325,6 @@ def test_revisits_replay_in_pywb_to_the_original_payload(recrawl, tmp_path):
             _, body = fetch(f"{base}/nianbao/{stamp}id_/{url}")
             assert body == payloads[headers.get_header("WARC-Refers-To")], url
 
-
-def slowed(handler, delay: float):
-    def answer(req):
-        reply = handler(req)
-        reply.delay = max(reply.delay, delay)
-        return reply
-    return answer
 
 
 def test_a_killed_recrawl_resumes_and_keeps_its_revisits(tmp_path):

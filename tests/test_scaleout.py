@@ -34,7 +34,7 @@ from crawler.scaleout import (
     process_name,
 )
 from crawler.spiders.reports import ReportsSpider
-from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items
+from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items, slowed
 from tests.sites.farm import build_farm
 from tests.sites.server import GovFarmServer
 
@@ -133,13 +133,6 @@ def shared_crawl(shared_redis, tmp_path_factory):
         "keys_left": client.keys("*"),
     }
 
-
-def slowed(handler, delay: float):
-    def answer(request):
-        reply = handler(request)
-        reply.delay = max(reply.delay, delay)
-        return reply
-    return answer
 
 
 def reports_of(items):
