@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["attachments", "links", "regions", "reports", "scope", "traps"]
+MODULES = ["agencies", "attachments", "links", "regions", "reports", "scope", "traps"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -5,13 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.discovery.reports import (
-    in_scope,
-    is_report_page,
-    normalize_title,
-    report_agency,
-    report_year,
-)
+from crawler.discovery.agencies import in_scope, report_agency
+from crawler.discovery.reports import is_report_page, normalize_title, report_year
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -11,6 +11,7 @@
 Plain strings in, plain values out: nothing here imports Scrapy.
 """
 
+from crawler.discovery.agencies import in_scope, report_agency
 from crawler.discovery.attachments import (
     attachment_filename,
     filename_from_content_disposition,
@@ -18,14 +19,7 @@ from crawler.discovery.attachments import (
 )
 from crawler.discovery.links import link_priority
 from crawler.discovery.regions import Region, region_by_code, region_of
-from crawler.discovery.reports import (
-    TitleKind,
-    classify_title,
-    in_scope,
-    is_report_page,
-    report_agency,
-    report_year,
-)
+from crawler.discovery.reports import TitleKind, classify_title, is_report_page, report_year
 from crawler.discovery.scope import in_domains, site_domains
 from crawler.discovery.traps import canonical_url, trap_reason
 

@@ -19,13 +19,8 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
 from crawler.discovery.links import link_priority
-from crawler.discovery.reports import (
-    classify_title,
-    in_scope,
-    is_report_page,
-    report_agency,
-    report_year,
-)
+from crawler.discovery.agencies import in_scope, report_agency
+from crawler.discovery.reports import classify_title, is_report_page, report_year
 from crawler.discovery.traps import canonical_url
 from crawler.listings import parse_listing
 from crawler.sites import Site, load_sites
