@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port, stop_process
 
 PYWB_BIN = Path(os.environ.get("PYWB_VENV", Path(__file__).resolve().parent.parent / ".venv-pywb")) / "bin"
 
@@ -29,12 +30,6 @@ def pywb_tool(name: str) -> str:
     if found is None:
         pytest.skip(f"pywb is not installed ({PYWB_BIN} or PATH): run `make pywb`")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[dict, bytes]:
@@ -60,9 +55,4 @@ def running_wayback(root: Path, *, startup: float = 60) -> Iterator[str]:
                 time.sleep(0.3)
         yield base
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
+        stop_process(server)

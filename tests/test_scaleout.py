@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,17 +34,12 @@ from crawler.scaleout import (
 )
 from crawler.spiders.reports import ReportsSpider
 from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items, slowed
+from tests.processes import free_port, stop_process
 from tests.sites.farm import build_farm
 from tests.sites.server import GovFarmServer
 
 IDLE_CLOSE = 4  # seconds of empty frontier before a process ends (production: 30)
 WARC_NAME = re.compile(r"nianbao-(?P<host>.+)-(?P<pid>\d+)-\d{14}-\d{5}\.warc\.gz")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -72,12 +66,7 @@ def redis_server():
         yield url, client
     finally:
         client.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 @pytest.fixture(scope="module")
