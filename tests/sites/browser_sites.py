@@ -81,6 +81,20 @@ class Site:
     def attachment_urls(self) -> set[str]:
         return {f"http://{self.host}{p}" for p in self.attachment_paths}
 
+    def add_reports(self, agencies, page_path, attachment_path) -> tuple[dict[str, str], str]:
+        """A 2021 report page per agency, each with one PDF; returns the pages and their list page.
+
+        ``page_path(i)`` and ``attachment_path(i)`` give the i-th report's paths."""
+        pages, items = {}, []
+        for i, agency in enumerate(agencies):
+            path, attachment = page_path(i), attachment_path(i)
+            title = f"{agency}2021年政府信息公开工作年度报告"
+            pages[path] = report_html(title, (attachment, f"{title}.pdf"))
+            items.append((path, title))
+            self.report_paths.append(path)
+            self.attachment_paths.append(attachment)
+        return pages, list_html(f"政府信息公开年报_{self.name}", items)
+
 
 def page_html(title: str, main: str, *, scripts: str = "") -> str:
     return (
@@ -200,17 +214,9 @@ class BrowserSites:
     def _qingzhou(self) -> Site:
         site = Site("www.qingzhou.gov.cn", "青州市人民政府", "370781", "/xxgk/ndbg/index.html")
         issued: set[str] = set()
-        agencies = ("青州市卫生健康局", "青州市民政局")
-        pages = {}
-        for i, agency in enumerate(agencies):
-            path = f"/xxgk/ndbg/202201/t2022012{i}_{7016700 + i}.html"
-            pdf = f"/xxgk/ndbg/202201/P02022012{i}{7016700 + i}.pdf"
-            title = f"{agency}2021年政府信息公开工作年度报告"
-            pages[path] = report_html(title, (pdf, f"{title}.pdf"))
-            site.report_paths.append(path)
-            site.attachment_paths.append(pdf)
-        column = list_html("政府信息公开年报_青州市人民政府",
-                           [(p, f"{a}2021年政府信息公开工作年度报告") for p, a in zip(site.report_paths, agencies)])
+        pages, column = site.add_reports(("青州市卫生健康局", "青州市民政局"),
+                                         lambda i: f"/xxgk/ndbg/202201/t2022012{i}_{7016700 + i}.html",
+                                         lambda i: f"/xxgk/ndbg/202201/P02022012{i}{7016700 + i}.pdf")
 
         def passed(req: Req) -> bool:
             cookies = parse_cookies(req.header("Cookie"))
@@ -251,17 +257,9 @@ class BrowserSites:
     def _shouguang(self) -> Site:
         site = Site("www.shouguang.gov.cn", "寿光市人民政府", "370783", "/col/col5012/index.html")
         clearances: dict[str, str] = {}
-        agencies = ("寿光市卫生健康局", "寿光市人民政府办公室")
-        pages = {}
-        for i, agency in enumerate(agencies):
-            path = f"/art/2022/1/2{i}/art_5012_{88100 + i}.html"
-            doc = f"/module/download/downfile.jsp?classid=0&filename={88100 + i}.pdf"
-            title = f"{agency}2021年政府信息公开工作年度报告"
-            pages[path] = report_html(title, (doc, f"{title}.pdf"))
-            site.report_paths.append(path)
-            site.attachment_paths.append(doc)
-        column = list_html("政府信息公开年报_寿光市人民政府",
-                           [(p, f"{a}2021年政府信息公开工作年度报告") for p, a in zip(site.report_paths, agencies)])
+        pages, column = site.add_reports(("寿光市卫生健康局", "寿光市人民政府办公室"),
+                                         lambda i: f"/art/2022/1/2{i}/art_5012_{88100 + i}.html",
+                                         lambda i: f"/module/download/downfile.jsp?classid=0&filename={88100 + i}.pdf")
 
         def guarded(page: Reply):
             def answer(req: Req) -> Reply:
