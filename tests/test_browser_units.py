@@ -41,7 +41,7 @@ def html(url: str, text: str, status: int = 200) -> HtmlResponse:
     "status, body, coding, expected",
     [
         (412, RUISHU, None, "412"),
-        (412, gzip.compress(RUISHU), "gzip", "412"),
+        (412, gzip.compress(RUISHU, mtime=0), "gzip", "412"),
         (521, JIASULE, None, "521"),
         (200, b"<html><body><script>document.cookie='a=1';location.replace('/x')</script></body></html>", None,
          "reloads"),
