@@ -125,7 +125,9 @@ class DigestIndex:
             return None
         (url, date, status, etag, last_modified, digest, record_id, crawl_id, *payload) = row
         stored = StoredPayload(digest, *payload) if payload[0] and digest else None
-        return UrlCapture(url, date, status, etag, last_modified, digest, record_id, crawl_id, stored)
+        return UrlCapture(
+            url, date, status, etag, last_modified, digest, record_id, crawl_id, stored
+        )
 
     def stored_payload(self, digest: str) -> StoredPayload | None:
         row = self.db.execute(
@@ -137,21 +139,35 @@ class DigestIndex:
         """Whether the captures of ``crawl_id`` may be referred to (a foreign WARC's always may)."""
         if not crawl_id:
             return True
-        return self.db.execute("SELECT 1 FROM crawls WHERE crawl_id = ? AND ended IS NOT NULL",
-                               (crawl_id,)).fetchone() is not None
+        return (
+            self.db.execute(
+                "SELECT 1 FROM crawls WHERE crawl_id = ? AND ended IS NOT NULL", (crawl_id,)
+            ).fetchone()
+            is not None
+        )
 
     def counts(self) -> dict[str, int]:
-        return {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("urls", "payloads", "crawls")}
+        return {
+            table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("urls", "payloads", "crawls")
+        }
 
     # --- additions ---------------------------------------------------------------------------
 
     def crawl_ended(self, crawl_id: str, when: str) -> None:
-        self.db.execute("INSERT INTO crawls VALUES (?, ?) ON CONFLICT (crawl_id) DO UPDATE SET ended = excluded.ended",
-                        (crawl_id, when))
+        self.db.execute(
+            "INSERT INTO crawls VALUES (?, ?) ON CONFLICT (crawl_id) DO UPDATE SET ended = excluded.ended",
+            (crawl_id, when),
+        )
 
-    def add_response(self, stored: StoredPayload, *, method: str, status: int | None,
-                     http_headers: list[tuple[str, str]]) -> None:
+    def add_response(
+        self,
+        stored: StoredPayload,
+        *,
+        method: str,
+        status: int | None,
+        http_headers: list[tuple[str, str]],
+    ) -> None:
         """A full response record: its payload (if first seen) and, for a GET, its URL."""
         self.db.execute(
             "INSERT INTO payloads VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO UPDATE SET"
@@ -161,15 +177,35 @@ class DigestIndex:
             (stored.digest, *(getattr(stored, column) for column in _PAYLOAD_COLUMNS)),
         )
         if method == "GET" and status not in _NOT_AN_ANSWER:
-            self._set_url(stored.uri, stored.date, status, http_headers, stored.record_id, stored.crawl_id, stored)
+            self._set_url(
+                stored.uri,
+                stored.date,
+                status,
+                http_headers,
+                stored.record_id,
+                stored.crawl_id,
+                stored,
+            )
 
-    def add_revisit(self, url: str, *, method: str, date: str, status: int | None, record_id: str,
-                    crawl_id: str, http_headers: list[tuple[str, str]], original: StoredPayload) -> None:
+    def add_revisit(
+        self,
+        url: str,
+        *,
+        method: str,
+        date: str,
+        status: int | None,
+        record_id: str,
+        crawl_id: str,
+        http_headers: list[tuple[str, str]],
+        original: StoredPayload,
+    ) -> None:
         """A revisit record: the URL was seen again, its payload is ``original``'s."""
         if method == "GET":
             self._set_url(url, date, status, http_headers, record_id, crawl_id, original)
 
-    def _set_url(self, url, date, status, http_headers, record_id, crawl_id, payload: StoredPayload) -> None:
+    def _set_url(
+        self, url, date, status, http_headers, record_id, crawl_id, payload: StoredPayload
+    ) -> None:
         etag, last_modified = _header(http_headers, "ETag"), _header(http_headers, "Last-Modified")
         # A 304 need not repeat every validator: the ones it leaves out still hold.
         self.db.execute(
@@ -183,8 +219,17 @@ class DigestIndex:
             " payload_record_id = excluded.payload_record_id, payload_filename = excluded.payload_filename,"
             " payload_offset = excluded.payload_offset, payload_length = excluded.payload_length,"
             " payload_crawl_id = excluded.payload_crawl_id WHERE excluded.date >= urls.date",
-            (url, date, status, etag, last_modified, payload.digest, record_id, crawl_id,
-             *(getattr(payload, column) for column in _PAYLOAD_COLUMNS)),
+            (
+                url,
+                date,
+                status,
+                etag,
+                last_modified,
+                payload.digest,
+                record_id,
+                crawl_id,
+                *(getattr(payload, column) for column in _PAYLOAD_COLUMNS),
+            ),
         )
 
 
@@ -199,7 +244,9 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
 def archive_files(archive_dir: str | os.PathLike) -> list[Path]:
     """The finished WARC files the crawler wrote into ``archive_dir`` (``.open`` ones are not)."""
     root = Path(archive_dir)
-    return sorted(p for p in root.iterdir() if p.is_file() and p.name.endswith((".warc.gz", ".warc")))
+    return sorted(
+        p for p in root.iterdir() if p.is_file() and p.name.endswith((".warc.gz", ".warc"))
+    )
 
 
 def rebuild(archive_dir: str | os.PathLike, *, running: str | None = None) -> DigestIndex:
@@ -217,8 +264,10 @@ def rebuild(archive_dir: str | os.PathLike, *, running: str | None = None) -> Di
         leftover.unlink()
     index = DigestIndex(building)
     # Every full response by record id, so a revisit resolves to the very record it names.
-    index.db.execute("CREATE TEMP TABLE records (record_id TEXT PRIMARY KEY, digest TEXT, uri TEXT,"
-                     " date TEXT, filename TEXT, offset INTEGER, length INTEGER, crawl_id TEXT)")
+    index.db.execute(
+        "CREATE TEMP TABLE records (record_id TEXT PRIMARY KEY, digest TEXT, uri TEXT,"
+        " date TEXT, filename TEXT, offset INTEGER, length INTEGER, crawl_id TEXT)"
+    )
     revisits, crawls = [], set()
     files = archive_files(root)
     index.db.execute("BEGIN")
@@ -227,10 +276,23 @@ def rebuild(archive_dir: str | os.PathLike, *, running: str | None = None) -> Di
     for url, method, date, status, record_id, crawl_id, headers, digest, refers_to in revisits:
         original = _record(index, refers_to) or index.stored_payload(digest)
         if original is None:
-            logger.warning("Revisit %s of %s refers to a payload not in %s; left out of the index", record_id, url, root)
+            logger.warning(
+                "Revisit %s of %s refers to a payload not in %s; left out of the index",
+                record_id,
+                url,
+                root,
+            )
             continue
-        index.add_revisit(url, method=method, date=date, status=status, record_id=record_id,
-                          crawl_id=crawl_id, http_headers=headers, original=original)
+        index.add_revisit(
+            url,
+            method=method,
+            date=date,
+            status=status,
+            record_id=record_id,
+            crawl_id=crawl_id,
+            http_headers=headers,
+            original=original,
+        )
     for crawl_id in crawls - {running, ""}:
         index.crawl_ended(crawl_id, "before the index was rebuilt")
     index.db.execute("COMMIT")
@@ -265,27 +327,58 @@ def _index_file(index: DigestIndex, path: Path, crawls: set[str]) -> list[tuple]
                     continue
                 if record.rec_type not in ("response", "revisit") or record.http_headers is None:
                     continue
-                record_id, digest = headers.get_header("WARC-Record-ID"), headers.get_header("WARC-Payload-Digest")
+                record_id, digest = (
+                    headers.get_header("WARC-Record-ID"),
+                    headers.get_header("WARC-Payload-Digest"),
+                )
                 url, date = headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date")
                 method = methods.pop(record_id, "GET")
                 http_headers = list(record.http_headers.headers)
                 status = _status(record.http_headers.get_statuscode())
                 if record.rec_type == "revisit":
-                    revisits.append((url, method, date, status, record_id, crawl_id, http_headers, digest,
-                                     headers.get_header("WARC-Refers-To")))
+                    revisits.append(
+                        (
+                            url,
+                            method,
+                            date,
+                            status,
+                            record_id,
+                            crawl_id,
+                            http_headers,
+                            digest,
+                            headers.get_header("WARC-Refers-To"),
+                        )
+                    )
                     continue
-                stored = StoredPayload(digest, url, date, record_id, path.name, records.get_record_offset(),
-                                       records.get_record_length(), crawl_id)
+                stored = StoredPayload(
+                    digest,
+                    url,
+                    date,
+                    record_id,
+                    path.name,
+                    records.get_record_offset(),
+                    records.get_record_length(),
+                    crawl_id,
+                )
                 if digest:
-                    index.add_response(stored, method=method, status=status, http_headers=http_headers)
-                    index.db.execute("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                     (record_id, *astuple(stored)[:3], *astuple(stored)[4:]))
+                    index.add_response(
+                        stored, method=method, status=status, http_headers=http_headers
+                    )
+                    index.db.execute(
+                        "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (record_id, *astuple(stored)[:3], *astuple(stored)[4:]),
+                    )
             # A member cut within its first bytes reads as the end of the file: the rest is damage.
             if records.offset < os.fstat(stream.fileno()).st_size:
                 raise EOFError("bytes at the end are not a record")
         except Exception as exc:  # noqa: BLE001 — warcio raises many kinds; keep what was read
-            logger.warning("%s is damaged after byte %s (%s: %s); indexed up to there",
-                           path, records.offset, type(exc).__name__, exc)
+            logger.warning(
+                "%s is damaged after byte %s (%s: %s); indexed up to there",
+                path,
+                records.offset,
+                type(exc).__name__,
+                exc,
+            )
     return revisits
 
 
@@ -310,9 +403,13 @@ def _status(code) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m archive.digest_index", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m archive.digest_index", description=__doc__.split("\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    command = commands.add_parser("rebuild", help="index every WARC file of DIR afresh (DIR/index.sqlite)")
+    command = commands.add_parser(
+        "rebuild", help="index every WARC file of DIR afresh (DIR/index.sqlite)"
+    )
     command.add_argument("archive_dir", metavar="DIR")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -321,7 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     index = rebuild(args.archive_dir)
     counts = index.counts()
     index.close()
-    print(f"{counts['urls']} URLs, {counts['payloads']} payloads indexed in {Path(args.archive_dir) / INDEX_NAME}")
+    print(
+        f"{counts['urls']} URLs, {counts['payloads']} payloads indexed in {Path(args.archive_dir) / INDEX_NAME}"
+    )
     return 0
 
 

@@ -15,9 +15,9 @@ import gzip
 import logging
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -28,7 +28,14 @@ from archive.http_head import parse_head, parse_status_line
 logger = logging.getLogger(__name__)
 
 _HTTP_HEAD_LIMIT = 1 << 20
-_READ_ERRORS = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, OSError, ValueError)
+_READ_ERRORS = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+)
 
 
 class ArchiveReadError(Exception):
@@ -228,7 +235,9 @@ def _read_records(stream, path: Path, with_payload: bool) -> Iterator[ArchivedRe
             size = os.fstat(stream.fileno()).st_size
             if iterator.offset < size:
                 raise ArchiveReadError(
-                    path, iterator.offset, f"{size - iterator.offset} bytes at the end are not a record"
+                    path,
+                    iterator.offset,
+                    f"{size - iterator.offset} bytes at the end are not a record",
                 ) from None
             return
         except _READ_ERRORS as exc:
@@ -242,7 +251,9 @@ def _read_records(stream, path: Path, with_payload: bool) -> Iterator[ArchivedRe
         yield archived
 
 
-def _to_archived(record, iterator: ArchiveIterator, filename: str, with_payload: bool) -> ArchivedRecord:
+def _to_archived(
+    record, iterator: ArchiveIterator, filename: str, with_payload: bool
+) -> ArchivedRecord:
     headers = record.rec_headers
     content_type = headers.get_header("Content-Type")
     block = record.raw_stream
@@ -251,7 +262,9 @@ def _to_archived(record, iterator: ArchiveIterator, filename: str, with_payload:
         "application/http"
     ):
         http_head = _read_http_head(block)
-    fields_wanted = record.rec_type in ("metadata", "warcinfo") and content_type == "application/warc-fields"
+    fields_wanted = (
+        record.rec_type in ("metadata", "warcinfo") and content_type == "application/warc-fields"
+    )
     payload = None
     if with_payload or fields_wanted:
         payload = block.read()

@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Iterator
 
 from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
 
@@ -65,7 +65,9 @@ def repair_open_files(directory: str | os.PathLike) -> list[RepairReport]:
     with no complete record at all is removed. Raises ``FileExistsError`` rather than
     overwrite a finished file of the same name.
     """
-    return [repair_open_file(path) for path in sorted(Path(directory).glob(f"*.warc.gz{OPEN_SUFFIX}"))]
+    return [
+        repair_open_file(path) for path in sorted(Path(directory).glob(f"*.warc.gz{OPEN_SUFFIX}"))
+    ]
 
 
 def repair_open_file(path: str | os.PathLike) -> RepairReport:
@@ -103,7 +105,10 @@ def complete_prefix(path: str | os.PathLike) -> tuple[int, str]:
         try:
             for member in _iter_members(stream):
                 if pending_request is not None:
-                    if member.rec_type not in ("response", "revisit") or member.record_id != pending_request.concurrent_to:
+                    if (
+                        member.rec_type not in ("response", "revisit")
+                        or member.record_id != pending_request.concurrent_to
+                    ):
                         return kept, (
                             f"request at byte {pending_request.offset} is not followed by its response"
                         )
@@ -168,7 +173,9 @@ def _parse_member(offset: int, end: int, head: bytes, size: int, tail: bytes) ->
     except (TypeError, ValueError):
         raise _Torn(offset, "WARC record has no valid Content-Length") from None
     if size != header_length + length + 4 or tail != b"\r\n\r\n":
-        raise _Torn(offset, f"member holds {size} bytes, the record needs {header_length + length + 4}")
+        raise _Torn(
+            offset, f"member holds {size} bytes, the record needs {header_length + length + 4}"
+        )
     rec_type = headers.get_header("WARC-Type")
     record_id = headers.get_header("WARC-Record-ID")
     if not rec_type or not record_id:

@@ -21,9 +21,9 @@ import json
 import logging
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from warcio.timeutils import iso_date_to_datetime
 
@@ -60,8 +60,13 @@ class WaczExport:
     pages: list[ReportPage]
 
 
-def export_wacz(archive_dir: str | Path, out: str | Path, *, title: str = DEFAULT_TITLE,
-                description: str | None = None) -> WaczExport:
+def export_wacz(
+    archive_dir: str | Path,
+    out: str | Path,
+    *,
+    title: str = DEFAULT_TITLE,
+    description: str | None = None,
+) -> WaczExport:
     """Write every finished WARC file under ``archive_dir`` into the WACZ file ``out``.
 
     The file appears only when complete (it is written as ``out.part`` and renamed).
@@ -77,8 +82,19 @@ def export_wacz(archive_dir: str | Path, out: str | Path, *, title: str = DEFAUL
         write_pages(pages, pages_file)
         # --copy-pages: our page list as written; py-wacz would otherwise rebuild each entry
         # (new random ids, second-precision timestamps).
-        arguments = ["create", "--output", str(partial), "--pages", str(pages_file), "--copy-pages",
-                     "--title", title, "--desc", description, *map(str, warcs)]
+        arguments = [
+            "create",
+            "--output",
+            str(partial),
+            "--pages",
+            str(pages_file),
+            "--copy-pages",
+            "--title",
+            title,
+            "--desc",
+            description,
+            *map(str, warcs),
+        ]
         try:
             run_py_wacz(arguments)
             partial.replace(out)
@@ -98,8 +114,11 @@ def finished_warcs(archive_dir: str | Path) -> list[Path]:
         raise FileNotFoundError(f"archive directory not found: {root}")
     for unfinished in sorted(root.rglob(f"*{OPEN_SUFFIX}")):
         logger.warning("Leaving out %s: it is still being written (or needs repair)", unfinished)
-    warcs = sorted(path for path in root.rglob("*")
-                   if path.is_file() and path.name.endswith((".warc.gz", ".warc")))
+    warcs = sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and path.name.endswith((".warc.gz", ".warc"))
+    )
     if not warcs:
         raise FileNotFoundError(f"no finished WARC files under {root}")
     names: dict[str, Path] = {}
@@ -120,11 +139,19 @@ def report_pages(warcs: Iterable[Path]) -> list[ReportPage]:
     for path in warcs:
         for capture in iter_captures(path, with_payload=False):
             response = capture.response
-            if capture.metadata.get("kind") != "report" or not 200 <= (response.http_status or 0) < 300:
+            if (
+                capture.metadata.get("kind") != "report"
+                or not 200 <= (response.http_status or 0) < 300
+            ):
                 continue
             previous = latest.get(response.target_uri)
             if previous is None or _moment(previous[0]) <= _moment(response.date):
-                latest[response.target_uri] = (response.date, path, response.offset, capture.metadata)
+                latest[response.target_uri] = (
+                    response.date,
+                    path,
+                    response.offset,
+                    capture.metadata,
+                )
     chosen = sorted(latest.values(), key=lambda entry: _moment(entry[0]))
     return [read_page(read_record(path, offset), metadata) for _, path, offset, metadata in chosen]
 
@@ -170,7 +197,9 @@ def describe(warcs: list[Path], pages: list[ReportPage]) -> str:
         return f"A nianbao crawl: {len(warcs)} WARC files, no report page."
     first, last = pages[0].ts[:10], pages[-1].ts[:10]
     dates = first if first == last else f"{first} to {last}"
-    return f"A nianbao crawl: {len(pages)} report pages captured {dates}, in {len(warcs)} WARC files."
+    return (
+        f"A nianbao crawl: {len(pages)} report pages captured {dates}, in {len(warcs)} WARC files."
+    )
 
 
 def run_py_wacz(arguments: list[str]) -> None:
@@ -196,13 +225,19 @@ def main(argv: list[str] | None = None) -> int:
         description="Export a crawl's WARC files as one WACZ file, with its report pages listed.",
     )
     parser.add_argument("archive_dir", help="the crawl's ARCHIVE_DIR (searched recursively)")
-    parser.add_argument("--out", default="crawl.wacz", help="the WACZ file to write (default: %(default)s)")
+    parser.add_argument(
+        "--out", default="crawl.wacz", help="the WACZ file to write (default: %(default)s)"
+    )
     parser.add_argument("--title", default=DEFAULT_TITLE, help="the collection's title")
-    parser.add_argument("--description", help="the collection's description (default: what it holds)")
+    parser.add_argument(
+        "--description", help="the collection's description (default: what it holds)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
-        export = export_wacz(args.archive_dir, args.out, title=args.title, description=args.description)
+        export = export_wacz(
+            args.archive_dir, args.out, title=args.title, description=args.description
+        )
     except (FileNotFoundError, ValueError, RuntimeError) as exc:
         parser.exit(1, f"error: {exc}\n")
     print(f"Wrote {export.path}: {len(export.warcs)} WARC files, {len(export.pages)} report pages")

@@ -37,9 +37,17 @@ OPEN_SUFFIX = ".open"
 
 # Header fields the writer owns: letting a caller set them would break digests or linkage.
 _RESERVED_WARC_FIELDS = {
-    "warc-type", "warc-record-id", "warc-date", "warc-target-uri", "content-length",
-    "content-type", "warc-block-digest", "warc-payload-digest", "warc-concurrent-to",
-    "warc-refers-to", "warc-filename",
+    "warc-type",
+    "warc-record-id",
+    "warc-date",
+    "warc-target-uri",
+    "content-length",
+    "content-type",
+    "warc-block-digest",
+    "warc-payload-digest",
+    "warc-concurrent-to",
+    "warc-refers-to",
+    "warc-filename",
 }
 _EXTRA_RECORD_TYPES = ("resource", "metadata", "conversion")
 # WARC 1.1 section 6.7: why a revisit carries no payload of its own.
@@ -131,7 +139,7 @@ class WarcArchive:
         self._sink = _DeferredFlush()
         self._warc = WARCWriter(self._sink, gzip=True, warc_version=WARC_VERSION)
 
-    def __enter__(self) -> "WarcArchive":
+    def __enter__(self) -> WarcArchive:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -161,30 +169,49 @@ class WarcArchive:
         # Build (and so validate) every record before the first byte is written.
         records = [
             self._http_record(
-                "request", request_head, request_body,
+                "request",
+                request_head,
+                request_body,
                 {"WARC-Record-ID": request_id, **http_common, "WARC-Concurrent-To": response_id},
             ),
             self._http_record(
-                "response", response_head, exchange.response_body,
+                "response",
+                response_head,
+                exchange.response_body,
                 {"WARC-Record-ID": response_id, **http_common},
             ),
         ]
         if metadata is not None:
-            records.append(self._plain_record(
-                "metadata", encode_warc_fields(metadata), "application/warc-fields",
-                {"WARC-Record-ID": _new_id(), **common, "WARC-Concurrent-To": response_id},
-            ))
+            records.append(
+                self._plain_record(
+                    "metadata",
+                    encode_warc_fields(metadata),
+                    "application/warc-fields",
+                    {"WARC-Record-ID": _new_id(), **common, "WARC-Concurrent-To": response_id},
+                )
+            )
         spans = self._write_group(records)
         _, offset, length = spans[1]
         return CaptureLocation(
-            filename=spans[1][0], offset=offset, length=length, response_id=response_id,
-            request_id=request_id, date=date,
+            filename=spans[1][0],
+            offset=offset,
+            length=length,
+            response_id=response_id,
+            request_id=request_id,
+            date=date,
             payload_digest=records[1].rec_headers.get_header("WARC-Payload-Digest"),
         )
 
     def write_revisit(
-        self, exchange: Exchange, *, profile: str, refers_to: str, refers_to_uri: str,
-        refers_to_date: str, payload_digest: str, metadata: dict[str, str] | None = None,
+        self,
+        exchange: Exchange,
+        *,
+        profile: str,
+        refers_to: str,
+        refers_to_uri: str,
+        refers_to_date: str,
+        payload_digest: str,
+        metadata: dict[str, str] | None = None,
     ) -> CaptureLocation:
         """Archive an exchange whose payload is archived already: request, revisit, metadata.
 
@@ -197,26 +224,60 @@ class WarcArchive:
         if profile not in REVISIT_PROFILES:
             raise ValueError(f"profile must be one of {sorted(REVISIT_PROFILES)}: {profile!r}")
         if not (refers_to and refers_to_uri and refers_to_date and payload_digest):
-            raise ValueError("a revisit must name its original (record id, URI, date) and its digest")
+            raise ValueError(
+                "a revisit must name its original (record id, URI, date) and its digest"
+            )
         date, request_id, revisit_id = warc_date(exchange.started), _new_id(), _new_id()
         request_head, request_body = split_message(exchange.request_bytes)
         common = {"WARC-Date": date, "WARC-Target-URI": exchange.url}
-        http_common = {**common, **({"WARC-IP-Address": exchange.remote_ip} if exchange.remote_ip else {})}
+        http_common = {
+            **common,
+            **({"WARC-IP-Address": exchange.remote_ip} if exchange.remote_ip else {}),
+        }
         revisit = self._warc.create_revisit_record(
-            exchange.url, payload_digest, refers_to_uri, refers_to_date,
-            http_headers=RawHead(dechunked_head(exchange.response_head, len(exchange.response_body))),
-            warc_headers_dict={"WARC-Record-ID": revisit_id, **http_common, "WARC-Refers-To": refers_to},
+            exchange.url,
+            payload_digest,
+            refers_to_uri,
+            refers_to_date,
+            http_headers=RawHead(
+                dechunked_head(exchange.response_head, len(exchange.response_body))
+            ),
+            warc_headers_dict={
+                "WARC-Record-ID": revisit_id,
+                **http_common,
+                "WARC-Refers-To": refers_to,
+            },
         )
         # warcio always names identical-payload-digest; a 304 is the other profile.
         revisit.rec_headers.replace_header("WARC-Profile", REVISIT_PROFILES[profile])
-        records = [self._http_record("request", request_head, request_body, {
-            "WARC-Record-ID": request_id, **http_common, "WARC-Concurrent-To": revisit_id}), revisit]
+        records = [
+            self._http_record(
+                "request",
+                request_head,
+                request_body,
+                {"WARC-Record-ID": request_id, **http_common, "WARC-Concurrent-To": revisit_id},
+            ),
+            revisit,
+        ]
         if metadata is not None:
-            records.append(self._plain_record("metadata", encode_warc_fields(metadata), "application/warc-fields",
-                                              {"WARC-Record-ID": _new_id(), **common, "WARC-Concurrent-To": revisit_id}))
+            records.append(
+                self._plain_record(
+                    "metadata",
+                    encode_warc_fields(metadata),
+                    "application/warc-fields",
+                    {"WARC-Record-ID": _new_id(), **common, "WARC-Concurrent-To": revisit_id},
+                )
+            )
         filename, offset, length = self._write_group(records)[1]
-        return CaptureLocation(filename=filename, offset=offset, length=length, response_id=revisit_id,
-                               request_id=request_id, date=date, payload_digest=payload_digest)
+        return CaptureLocation(
+            filename=filename,
+            offset=offset,
+            length=length,
+            response_id=revisit_id,
+            request_id=request_id,
+            date=date,
+            payload_digest=payload_digest,
+        )
 
     def write_resource(
         self,
@@ -254,8 +315,12 @@ class WarcArchive:
         record = self._plain_record(record_type, bytes(payload), content_type, headers)
         [(filename, offset, length)] = self._write_group([record])
         return CaptureLocation(
-            filename=filename, offset=offset, length=length, response_id=record_id,
-            request_id="", date=stamp,
+            filename=filename,
+            offset=offset,
+            length=length,
+            response_id=record_id,
+            request_id="",
+            date=stamp,
             payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
         )
 
@@ -323,7 +388,10 @@ class WarcArchive:
     def _next_free_serial(self) -> int:
         stamp = f"{self.started:%Y%m%d%H%M%S}"
         pattern = re.compile(
-            re.escape(f"{self.prefix}-{stamp}-") + r"(\d{5,})\.warc\.gz(?:" + re.escape(OPEN_SUFFIX) + ")?"
+            re.escape(f"{self.prefix}-{stamp}-")
+            + r"(\d{5,})\.warc\.gz(?:"
+            + re.escape(OPEN_SUFFIX)
+            + ")?"
         )
         serials = []
         for entry in os.listdir(self.directory):
@@ -347,20 +415,28 @@ class WarcArchive:
             "WARC-Filename": self._name,
             "WARC-Date": warc_date(datetime.now(timezone.utc)),
         }
-        return self._plain_record("warcinfo", encode_warc_fields(info), "application/warc-fields", headers)
+        return self._plain_record(
+            "warcinfo", encode_warc_fields(info), "application/warc-fields", headers
+        )
 
     def _http_record(self, rec_type: str, head: bytes, body: bytes, headers: dict) -> ArcWarcRecord:
         return self._warc.create_warc_record(
-            headers["WARC-Target-URI"], rec_type,
-            payload=BytesIO(body), length=len(body),
+            headers["WARC-Target-URI"],
+            rec_type,
+            payload=BytesIO(body),
+            length=len(body),
             warc_headers_dict={"WARC-Type": rec_type, **headers},
             http_headers=RawHead(head, is_request=rec_type == "request"),
         )
 
-    def _plain_record(self, rec_type: str, block: bytes, content_type: str, headers: dict) -> ArcWarcRecord:
+    def _plain_record(
+        self, rec_type: str, block: bytes, content_type: str, headers: dict
+    ) -> ArcWarcRecord:
         return self._warc.create_warc_record(
-            headers.get("WARC-Target-URI", ""), rec_type,
-            payload=BytesIO(block), length=len(block),
+            headers.get("WARC-Target-URI", ""),
+            rec_type,
+            payload=BytesIO(block),
+            length=len(block),
             warc_content_type=content_type,
             warc_headers_dict={"WARC-Type": rec_type, **headers},
         )

@@ -115,9 +115,15 @@ class Measured:
         return self.user_s + self.sys_s
 
 
-def run_measured(command: list[str], *, cwd: Path | str = ROOT, env: dict | None = None,
-                 stdout: Path | None = None, stderr: Path | None = None,
-                 timeout: float = 1800) -> Measured:
+def run_measured(
+    command: list[str],
+    *,
+    cwd: Path | str = ROOT,
+    env: dict | None = None,
+    stdout: Path | None = None,
+    stderr: Path | None = None,
+    timeout: float = 1800,
+) -> Measured:
     """Run ``command`` to completion, measuring it. Output goes to files (or is discarded).
 
     CPU comes from ``RUSAGE_CHILDREN`` before and after: it counts every descendant the command
@@ -137,9 +143,14 @@ def run_measured(command: list[str], *, cwd: Path | str = ROOT, env: dict | None
                 returncode = process.wait()
         wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return Measured(command=[str(c) for c in command], returncode=returncode, wall_s=wall,
-                    user_s=after.ru_utime - before.ru_utime, sys_s=after.ru_stime - before.ru_stime,
-                    peak_rss_bytes=sampler.peak)
+    return Measured(
+        command=[str(c) for c in command],
+        returncode=returncode,
+        wall_s=wall,
+        user_s=after.ru_utime - before.ru_utime,
+        sys_s=after.ru_stime - before.ru_stime,
+        peak_rss_bytes=sampler.peak,
+    )
 
 
 # -- reporting ---------------------------------------------------------------------------------
@@ -156,22 +167,33 @@ def machine() -> dict:
     except OSError:
         pass
     memory = os.sysconf("SC_PHYS_PAGES") * PAGE_SIZE
-    return {"cpu": model or platform.processor(), "cores": os.cpu_count(),
-            "memory_gib": round(memory / 1024 ** 3, 1), "python": platform.python_version(),
-            "system": f"{platform.system()} {platform.release()}",
-            # Other work on the machine slows every figure; the load says how much there was.
-            "load_average": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory / 1024**3, 1),
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        # Other work on the machine slows every figure; the load says how much there was.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def table(headers: list[str], rows: list[list], *, title: str | None = None) -> str:
     """A plain-text table, numbers right-aligned."""
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max(len(str(h)), *(len(r[i]) for r in cells)) if cells else len(str(h))
-              for i, h in enumerate(headers)]
-    numeric = [all(_is_number(row[i]) or row[i] is None for row in rows) if rows else False for i in range(len(headers))]
+    widths = [
+        max(len(str(h)), *(len(r[i]) for r in cells)) if cells else len(str(h))
+        for i, h in enumerate(headers)
+    ]
+    numeric = [
+        all(_is_number(row[i]) or row[i] is None for row in rows) if rows else False
+        for i in range(len(headers))
+    ]
 
     def line(values):
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric))
+        return "  ".join(
+            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)
+        )
 
     out = [title] if title else []
     out += [line([str(h) for h in headers]), line(["-" * w for w in widths])]
@@ -202,8 +224,10 @@ def write_json(path: Path | str, data: dict) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {"machine": machine(), "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **data}
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(payload, ensure_ascii=False, indent=2, default=_jsonable) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 

@@ -60,10 +60,16 @@ def main(argv: list[str] | None = None) -> dict:
         return {}
     notes = []
     started = time.perf_counter()
-    DOCUMENTS.update(make_documents({"html": args.html, "pdf": args.pdf, "docx": args.docx,
-                                     "doc": args.doc}, notes))
-    print(f"  documents made in {time.perf_counter() - started:.1f} s: "
-          + ", ".join(f"{len(v)} {k}" for k, v in DOCUMENTS.items()), flush=True)
+    DOCUMENTS.update(
+        make_documents(
+            {"html": args.html, "pdf": args.pdf, "docx": args.docx, "doc": args.doc}, notes
+        )
+    )
+    print(
+        f"  documents made in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(f"{len(v)} {k}" for k, v in DOCUMENTS.items()),
+        flush=True,
+    )
     warm_up()
     workers = os.cpu_count() or 1
     types = {}
@@ -73,15 +79,19 @@ def main(argv: list[str] | None = None) -> dict:
         single = single_process(kind)
         parallel = in_parallel(kind, workers)
         types[kind] = {
-            "documents": len(documents), "failures": single["failures"],
+            "documents": len(documents),
+            "failures": single["failures"],
             "single_docs_per_s": round(len(documents) / single["seconds"], 2),
             "parallel_docs_per_s": round(len(documents) / parallel, 2),
             "parallel_per_core": round(len(documents) / parallel / workers, 2),
             "median_ms": round(1000 * statistics.median(single["each"]), 1),
             "first_failure": single["first_failure"],
         }
-        print(f"  {kind}: {types[kind]['single_docs_per_s']} docs/s on one core, "
-              f"{types[kind]['parallel_docs_per_s']} on {workers}", flush=True)
+        print(
+            f"  {kind}: {types[kind]['single_docs_per_s']} docs/s on one core, "
+            f"{types[kind]['parallel_docs_per_s']} on {workers}",
+            flush=True,
+        )
     growth = measure_growth(args.growth)
     result = {"workers": workers, "types": types, "growth": growth, "notes": notes}
     print()
@@ -96,8 +106,12 @@ def parse_args(argv):
     parser.add_argument("--pdf", type=int, default=60)
     parser.add_argument("--docx", type=int, default=60)
     parser.add_argument("--doc", type=int, default=8, help="each DOC costs a LibreOffice start")
-    parser.add_argument("--growth", default="50,100,200,400,800", help="RSS checkpoints, in documents read")
-    parser.add_argument("--quick", action="store_true", help="a handful of documents, for smoke tests")
+    parser.add_argument(
+        "--growth", default="50,100,200,400,800", help="RSS checkpoints, in documents read"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a handful of documents, for smoke tests"
+    )
     parser.add_argument("--json", type=Path, default=RESULTS_DIR / "extract.json")
     parser.add_argument("--child-growth", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -109,7 +123,9 @@ def parse_args(argv):
 # -- documents ---------------------------------------------------------------------------------
 
 
-def make_documents(counts: dict[str, int], notes: list[str]) -> dict[str, list[tuple[bytes, str, str]]]:
+def make_documents(
+    counts: dict[str, int], notes: list[str]
+) -> dict[str, list[tuple[bytes, str, str]]]:
     """(payload, content type, file name) per type; DOC left out when LibreOffice is missing."""
     from tests.reportgen import (
         MEDIA_TYPES,
@@ -120,19 +136,27 @@ def make_documents(counts: dict[str, int], notes: list[str]) -> dict[str, list[t
 
     reports = corpus(max(counts.values()), seed=0)
     documents: dict[str, list] = {kind: [] for kind in TYPES}
-    for index, report in enumerate(reports[:counts["html"]]):
+    for index, report in enumerate(reports[: counts["html"]]):
         shape = HTML_SHAPES[index % len(HTML_SHAPES)]
-        documents["html"].append(_document(render_many([report], shape)[0], shape, report.name, MEDIA_TYPES))
-    documents["pdf"] = [_document(p, "pdf", r.name, MEDIA_TYPES)
-                        for r, p in zip(reports, render_many(reports[:counts["pdf"]], "pdf"))]
-    docx = render_many(reports[:max(counts["docx"], counts["doc"])], "docx")
-    documents["docx"] = [_document(p, "docx", r.name, MEDIA_TYPES) for r, p in zip(reports, docx[:counts["docx"]])]
+        documents["html"].append(
+            _document(render_many([report], shape)[0], shape, report.name, MEDIA_TYPES)
+        )
+    documents["pdf"] = [
+        _document(p, "pdf", r.name, MEDIA_TYPES)
+        for r, p in zip(reports, render_many(reports[: counts["pdf"]], "pdf"))
+    ]
+    docx = render_many(reports[: max(counts["docx"], counts["doc"])], "docx")
+    documents["docx"] = [
+        _document(p, "docx", r.name, MEDIA_TYPES) for r, p in zip(reports, docx[: counts["docx"]])
+    ]
     if counts["doc"]:
         try:
             from tests.reportgen.render_doc import docx_to_doc_many
 
-            documents["doc"] = [_document(p, "doc", r.name, MEDIA_TYPES)
-                                for r, p in zip(reports, docx_to_doc_many(docx[:counts["doc"]]))]
+            documents["doc"] = [
+                _document(p, "doc", r.name, MEDIA_TYPES)
+                for r, p in zip(reports, docx_to_doc_many(docx[: counts["doc"]]))
+            ]
         except DocConversionUnavailable as error:
             notes.append(f"DOC skipped: {error}")
     return documents
@@ -176,8 +200,12 @@ def single_process(kind: str) -> dict:
         if error:
             failures += 1
             first_failure = first_failure or error
-    return {"seconds": time.perf_counter() - started, "each": each, "failures": failures,
-            "first_failure": first_failure}
+    return {
+        "seconds": time.perf_counter() - started,
+        "each": each,
+        "failures": failures,
+        "first_failure": first_failure,
+    }
 
 
 def _work(item: tuple[str, int]) -> float:
@@ -192,7 +220,11 @@ def in_parallel(kind: str, workers: int) -> float:
     with context.Pool(workers) as pool:
         pool.map(_work, [(kind, 0)] * workers)  # every worker up and warm
         started = time.perf_counter()
-        list(pool.imap_unordered(_work, [(kind, i) for i in range(len(DOCUMENTS[kind]))], chunksize=1))
+        list(
+            pool.imap_unordered(
+                _work, [(kind, i) for i in range(len(DOCUMENTS[kind]))], chunksize=1
+            )
+        )
         return time.perf_counter() - started
 
 
@@ -206,17 +238,30 @@ def measure_growth(checkpoints: str) -> dict:
         corpus_file = Path(tmp) / "documents.pickle"
         corpus_file.write_bytes(pickle.dumps(_interleave([DOCUMENTS[k] for k in GROWTH_TYPES])))
         out = Path(tmp) / "growth.json"
-        command = [sys.executable, str(Path(__file__).resolve()), "--child-growth", str(corpus_file),
-                   "--growth", checkpoints]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child-growth",
+            str(corpus_file),
+            "--growth",
+            checkpoints,
+        ]
         measured = run_measured(command, stdout=out, stderr=Path(tmp) / "growth.err")
         if measured.returncode != 0:
             raise RuntimeError((Path(tmp) / "growth.err").read_text()[-3000:])
         points = json.loads(out.read_text())
     first, last = points[0], points[-1]
-    per_doc = (last["rss_bytes"] - first["rss_bytes"]) / max(1, last["documents"] - first["documents"])
-    return {"documents_in_rotation": len(mixed), "types": list(GROWTH_TYPES), "checkpoints": points,
-            "growth_bytes_per_doc": round(per_doc), "peak_rss_bytes": measured.peak_rss_bytes,
-            "wall_s": round(measured.wall_s, 2)}
+    per_doc = (last["rss_bytes"] - first["rss_bytes"]) / max(
+        1, last["documents"] - first["documents"]
+    )
+    return {
+        "documents_in_rotation": len(mixed),
+        "types": list(GROWTH_TYPES),
+        "checkpoints": points,
+        "growth_bytes_per_doc": round(per_doc),
+        "peak_rss_bytes": measured.peak_rss_bytes,
+        "wall_s": round(measured.wall_s, 2),
+    }
 
 
 def _interleave(lists: list[list]) -> list:
@@ -237,24 +282,53 @@ def growth_child(corpus_file: Path, checkpoints: list[int]) -> list[dict]:
         while done < target:
             read_and_parse(documents[done % len(documents)])
             done += 1
-        points.append({"documents": done, "rss_bytes": rss_bytes(), "max_rss_bytes": peak_rss_self()})
+        points.append(
+            {"documents": done, "rss_bytes": rss_bytes(), "max_rss_bytes": peak_rss_self()}
+        )
     return points
 
 
 def report(result: dict) -> str:
-    rows = [[kind, t["documents"], t["failures"], t["median_ms"], t["single_docs_per_s"],
-             t["parallel_docs_per_s"], t["parallel_per_core"]] for kind, t in result["types"].items()]
-    speed = table(["type", "docs", "failed", "median ms", "docs/s 1 core",
-                   f"docs/s {result['workers']} procs", "per core"], rows,
-                  title="read_document + parse_report, per source type")
+    rows = [
+        [
+            kind,
+            t["documents"],
+            t["failures"],
+            t["median_ms"],
+            t["single_docs_per_s"],
+            t["parallel_docs_per_s"],
+            t["parallel_per_core"],
+        ]
+        for kind, t in result["types"].items()
+    ]
+    speed = table(
+        [
+            "type",
+            "docs",
+            "failed",
+            "median ms",
+            "docs/s 1 core",
+            f"docs/s {result['workers']} procs",
+            "per core",
+        ],
+        rows,
+        title="read_document + parse_report, per source type",
+    )
     growth = result["growth"]
-    memory = table(["documents read", "RSS MiB", "max RSS MiB"],
-                   [[p["documents"], mib(p["rss_bytes"]), mib(p["max_rss_bytes"])] for p in growth["checkpoints"]],
-                   title=f"Memory while reading {'/'.join(growth['types'])} in rotation "
-                         f"({growth['documents_in_rotation']} distinct documents)")
+    memory = table(
+        ["documents read", "RSS MiB", "max RSS MiB"],
+        [
+            [p["documents"], mib(p["rss_bytes"]), mib(p["max_rss_bytes"])]
+            for p in growth["checkpoints"]
+        ],
+        title=f"Memory while reading {'/'.join(growth['types'])} in rotation "
+        f"({growth['documents_in_rotation']} distinct documents)",
+    )
     notes = "".join(f"\nnote: {n}" for n in result["notes"])
-    return (f"{speed}\n\n{memory}\ngrowth after the first checkpoint: "
-            f"{growth['growth_bytes_per_doc']:,} bytes per document{notes}")
+    return (
+        f"{speed}\n\n{memory}\ngrowth after the first checkpoint: "
+        f"{growth['growth_bytes_per_doc']:,} bytes per document{notes}"
+    )
 
 
 if __name__ == "__main__":

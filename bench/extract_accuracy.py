@@ -31,8 +31,12 @@ from tests.reportgen.render_doc import docx_to_doc_many  # noqa: E402
 from tests.reportgen.seeds import SEED_FORMATS, SHARED_SEEDS, seed_documents_many, seed_paths  # noqa: E402
 
 TABLES = ("active", "requests", "appeals")
-SEED_MEDIA = {"html": MEDIA_TYPES["html_flat"], "pdf": MEDIA_TYPES["pdf"],
-              "docx": MEDIA_TYPES["docx"], "doc": MEDIA_TYPES["doc"]}
+SEED_MEDIA = {
+    "html": MEDIA_TYPES["html_flat"],
+    "pdf": MEDIA_TYPES["pdf"],
+    "docx": MEDIA_TYPES["docx"],
+    "doc": MEDIA_TYPES["doc"],
+}
 TOLERANCE = 1e-6  # money in 万元 is fractional; 0.394 read as 0.3940000001 is right
 
 
@@ -72,18 +76,23 @@ def synthetic_cases(n: int, seed: int, formats: list[str], doc_limit: int) -> li
         if fmt == "docx":
             payloads = docx_payloads
         elif fmt == "doc":
-            payloads = docx_to_doc_many(docx_payloads[:len(chosen)])  # one LibreOffice run
+            payloads = docx_to_doc_many(docx_payloads[: len(chosen)])  # one LibreOffice run
         else:
             payloads = render_many(chosen, fmt)
         content_type, extension = MEDIA_TYPES[fmt]
         for report, payload in zip(chosen, payloads):
-            cases.append(Case(
-                name=report.name, source=fmt, payload=payload, content_type=content_type,
-                filename=f"{report.name}.{extension}",
-                expected={key: report.acceptable(key, fmt) for key in report.values},
-                meta={"agency": report.agency, "year": report.year, "version": report.version},
-                flags=report.messiness,
-            ))
+            cases.append(
+                Case(
+                    name=report.name,
+                    source=fmt,
+                    payload=payload,
+                    content_type=content_type,
+                    filename=f"{report.name}.{extension}",
+                    expected={key: report.acceptable(key, fmt) for key in report.values},
+                    meta={"agency": report.agency, "year": report.year, "version": report.version},
+                    flags=report.messiness,
+                )
+            )
     return cases
 
 
@@ -94,15 +103,27 @@ def seed_cases(formats: list[str]) -> list[Case]:
     for path, documents in zip(paths, seed_documents_many(paths, formats=tuple(formats))):
         gold = json.loads((SHARED_SEEDS / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
         nullable = set(gold.get("accept_null", ()))
-        expected = {key: [value, None] if key in nullable else [value]
-                    for key, value in gold["cells"].items()}
+        expected = {
+            key: [value, None] if key in nullable else [value]
+            for key, value in gold["cells"].items()
+        }
         for fmt, payload in documents.items():
             content_type, extension = SEED_MEDIA[fmt]
-            cases.append(Case(
-                name=path.stem, source=f"seed:{fmt}", payload=payload, content_type=content_type,
-                filename=f"{path.stem}.{extension}", expected=expected,
-                meta={"agency": gold["agency"], "year": gold["year"], "version": gold["format_version"]},
-            ))
+            cases.append(
+                Case(
+                    name=path.stem,
+                    source=f"seed:{fmt}",
+                    payload=payload,
+                    content_type=content_type,
+                    filename=f"{path.stem}.{extension}",
+                    expected=expected,
+                    meta={
+                        "agency": gold["agency"],
+                        "year": gold["year"],
+                        "version": gold["format_version"],
+                    },
+                )
+            )
     return cases
 
 
@@ -110,10 +131,14 @@ def run_case(case: Case) -> Outcome:
     """Read and parse one document (timed), then score it."""
     started = time.perf_counter()
     try:
-        document = read_document(case.payload, content_type=case.content_type, filename=case.filename)
+        document = read_document(
+            case.payload, content_type=case.content_type, filename=case.filename
+        )
         parsed = parse_report(document.text, title_hint=document.title)
     except Exception as error:  # a benchmark records every failure and goes on
-        outcome = Outcome(seconds=time.perf_counter() - started, error=f"{type(error).__name__}: {error}")
+        outcome = Outcome(
+            seconds=time.perf_counter() - started, error=f"{type(error).__name__}: {error}"
+        )
         for key in case.expected:
             table = key.split(".")[0]
             outcome.total[table] = outcome.total.get(table, 0) + 1
@@ -129,11 +154,18 @@ def run_case(case: Case) -> Outcome:
         if any(same(got, answer) for answer in answers):
             outcome.correct[table] = outcome.correct.get(table, 0) + 1
         else:
-            outcome.wrong_cells.append({
-                "document": case.name, "source": case.source, "key": key,
-                "expected": answers[0], "got": got, "raw": None if cell is None else cell.raw,
-                "note": None if cell is None else cell.note, "flags": sorted(case.flags),
-            })
+            outcome.wrong_cells.append(
+                {
+                    "document": case.name,
+                    "source": case.source,
+                    "key": key,
+                    "expected": answers[0],
+                    "got": got,
+                    "raw": None if cell is None else cell.raw,
+                    "note": None if cell is None else cell.note,
+                    "flags": sorted(case.flags),
+                }
+            )
     return outcome
 
 
@@ -148,8 +180,16 @@ def summarise(cases: list[Case], outcomes: list[Outcome]) -> dict:
     by_source: dict[str, dict] = {}
     by_flag: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for case, outcome in zip(cases, outcomes):
-        row = by_source.setdefault(case.source, {"documents": 0, "errors": 0, "seconds": 0.0,
-                                                 "wrong_metadata": 0, "cells": {t: [0, 0] for t in TABLES}})
+        row = by_source.setdefault(
+            case.source,
+            {
+                "documents": 0,
+                "errors": 0,
+                "seconds": 0.0,
+                "wrong_metadata": 0,
+                "cells": {t: [0, 0] for t in TABLES},
+            },
+        )
         row["documents"] += 1
         row["errors"] += outcome.error is not None
         row["seconds"] += outcome.seconds
@@ -166,15 +206,28 @@ def summarise(cases: list[Case], outcomes: list[Outcome]) -> dict:
         cells = sum(c[1] for c in row["cells"].values())
         row["accuracy"] = ratio(right, cells)
         row["by_table"] = {t: ratio(*c) for t, c in row["cells"].items()}
-        row["documents_per_second"] = round(row["documents"] / row["seconds"], 2) if row["seconds"] else None
+        row["documents_per_second"] = (
+            round(row["documents"] / row["seconds"], 2) if row["seconds"] else None
+        )
     return {
         "by_source_type": by_source,
-        "by_flag": {flag: {"accuracy": ratio(*c), "cells": c[1]} for flag, c in sorted(by_flag.items())},
-        "wrong_metadata": [{"document": c.name, "source": c.source,
-                            **{k: {"expected": e, "got": g} for k, (e, g) in o.wrong_meta.items()}}
-                           for c, o in zip(cases, outcomes) if o.wrong_meta],
-        "errors": [{"document": c.name, "source": c.source, "error": o.error}
-                   for c, o in zip(cases, outcomes) if o.error],
+        "by_flag": {
+            flag: {"accuracy": ratio(*c), "cells": c[1]} for flag, c in sorted(by_flag.items())
+        },
+        "wrong_metadata": [
+            {
+                "document": c.name,
+                "source": c.source,
+                **{k: {"expected": e, "got": g} for k, (e, g) in o.wrong_meta.items()},
+            }
+            for c, o in zip(cases, outcomes)
+            if o.wrong_meta
+        ],
+        "errors": [
+            {"document": c.name, "source": c.source, "error": o.error}
+            for c, o in zip(cases, outcomes)
+            if o.error
+        ],
         "wrong_cells": [cell for o in outcomes for cell in o.wrong_cells],
     }
 
@@ -187,13 +240,17 @@ def print_report(summary: dict, show: int) -> None:
     def pct(value):
         return "   -  " if value is None else f"{100 * value:6.2f}"
 
-    print(f"\n{'source type':<14}{'docs':>6}{'errors':>8}{'all %':>8}{'active':>8}{'requests':>9}"
-          f"{'appeals':>8}{'bad meta':>9}{'docs/s':>8}")
+    print(
+        f"\n{'source type':<14}{'docs':>6}{'errors':>8}{'all %':>8}{'active':>8}{'requests':>9}"
+        f"{'appeals':>8}{'bad meta':>9}{'docs/s':>8}"
+    )
     for source, row in summary["by_source_type"].items():
         tables = row["by_table"]
-        print(f"{source:<14}{row['documents']:>6}{row['errors']:>8}{pct(row['accuracy']):>8}"
-              f"{pct(tables['active']):>8}{pct(tables['requests']):>9}{pct(tables['appeals']):>8}"
-              f"{row['wrong_metadata']:>9}{row['documents_per_second'] or 0:>8.1f}")
+        print(
+            f"{source:<14}{row['documents']:>6}{row['errors']:>8}{pct(row['accuracy']):>8}"
+            f"{pct(tables['active']):>8}{pct(tables['requests']):>9}{pct(tables['appeals']):>8}"
+            f"{row['wrong_metadata']:>9}{row['documents_per_second'] or 0:>8.1f}"
+        )
     print("\ncell accuracy by messiness flag (synthetic reports, all source types):")
     for flag, row in summary["by_flag"].items():
         print(f"  {flag:<18}{pct(row['accuracy'])}%  of {row['cells']} cells")
@@ -202,29 +259,49 @@ def print_report(summary: dict, show: int) -> None:
         for error in summary["errors"][:show]:
             print(f"  {error['source']:<11} {error['document']}: {error['error'][:160]}")
     if summary["wrong_metadata"]:
-        print(f"\n{len(summary['wrong_metadata'])} documents with wrong agency/year/version; first ones:")
+        print(
+            f"\n{len(summary['wrong_metadata'])} documents with wrong agency/year/version; first ones:"
+        )
         for item in summary["wrong_metadata"][:show]:
-            fields = "; ".join(f"{k} {v['expected']!r} → {v['got']!r}" for k, v in item.items()
-                               if isinstance(v, dict))
+            fields = "; ".join(
+                f"{k} {v['expected']!r} → {v['got']!r}"
+                for k, v in item.items()
+                if isinstance(v, dict)
+            )
             print(f"  {item['source']:<11} {item['document']}: {fields}")
     wrong = summary["wrong_cells"]
-    print(f"\n{len(wrong)} wrong cells" + ("; first ones (expected / got / raw):" if wrong else "."))
+    print(
+        f"\n{len(wrong)} wrong cells" + ("; first ones (expected / got / raw):" if wrong else ".")
+    )
     for cell in wrong[:show]:
-        print(f"  {cell['source']:<11} {cell['document']}  {cell['key']}: {cell['expected']!r} / "
-              f"{cell['got']!r} / {cell['raw']!r}" + (f"  ({cell['note']})" if cell["note"] else ""))
+        print(
+            f"  {cell['source']:<11} {cell['document']}  {cell['key']}: {cell['expected']!r} / "
+            f"{cell['got']!r} / {cell['raw']!r}" + (f"  ({cell['note']})" if cell["note"] else "")
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=200, help="synthetic reports (default 200)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "extract_accuracy.json")
-    parser.add_argument("--formats", default=",".join(SOURCE_TYPES),
-                        help=f"comma-separated source types (default all: {','.join(SOURCE_TYPES)})")
-    parser.add_argument("--doc-limit", type=int, default=40,
-                        help="read DOC for only the first N reports: each DOC read starts LibreOffice (default 40)")
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "bench" / "results" / "extract_accuracy.json"
+    )
+    parser.add_argument(
+        "--formats",
+        default=",".join(SOURCE_TYPES),
+        help=f"comma-separated source types (default all: {','.join(SOURCE_TYPES)})",
+    )
+    parser.add_argument(
+        "--doc-limit",
+        type=int,
+        default=40,
+        help="read DOC for only the first N reports: each DOC read starts LibreOffice (default 40)",
+    )
     parser.add_argument("--no-seeds", action="store_true", help="skip the five real seeds")
-    parser.add_argument("--show", type=int, default=15, help="wrong cells/metadata to print (default 15)")
+    parser.add_argument(
+        "--show", type=int, default=15, help="wrong cells/metadata to print (default 15)"
+    )
     args = parser.parse_args(argv)
     formats = [f for f in args.formats.split(",") if f]
     unknown = set(formats) - set(SOURCE_TYPES)
@@ -234,18 +311,29 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     cases = synthetic_cases(args.n, args.seed, formats, args.doc_limit)
     if not args.no_seeds:
-        seed_formats = [f for f in SEED_FORMATS if f in formats or (f == "html" and any(
-            x.startswith("html") for x in formats))]
+        seed_formats = [
+            f
+            for f in SEED_FORMATS
+            if f in formats or (f == "html" and any(x.startswith("html") for x in formats))
+        ]
         cases += seed_cases(seed_formats)
-    print(f"{len(cases)} documents generated in {time.perf_counter() - started:.1f}s; reading…", flush=True)
+    print(
+        f"{len(cases)} documents generated in {time.perf_counter() - started:.1f}s; reading…",
+        flush=True,
+    )
     outcomes = [run_case(case) for case in cases]
     summary = summarise(cases, outcomes)
     print_report(summary, args.show)
 
     args.json.parent.mkdir(parents=True, exist_ok=True)
     summary["wrong_cells"] = summary["wrong_cells"][:500]
-    summary["parameters"] = {"n": args.n, "seed": args.seed, "formats": formats, "doc_limit": args.doc_limit,
-                             "seeds": not args.no_seeds}
+    summary["parameters"] = {
+        "n": args.n,
+        "seed": args.seed,
+        "formats": formats,
+        "doc_limit": args.doc_limit,
+        "seeds": not args.no_seeds,
+    }
     args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nwritten: {args.json}")
     return 0

@@ -54,14 +54,18 @@ class BenchFarm:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(row for row in self.sites_rows
-                         if wanted is None or row["allowed_domains"] in wanted)
+        writer.writerows(
+            row for row in self.sites_rows if wanted is None or row["allowed_domains"] in wanted
+        )
         return out.getvalue()
 
     def start_urls(self, hosts: list[str] | None = None) -> list[str]:
         wanted = set(hosts) if hosts is not None else None
-        return [row["url"] for row in self.sites_rows
-                if wanted is None or row["allowed_domains"] in wanted]
+        return [
+            row["url"]
+            for row in self.sites_rows
+            if wanted is None or row["allowed_domains"] in wanted
+        ]
 
     @property
     def all_report_urls(self) -> set[str]:
@@ -102,10 +106,18 @@ def build_bench_farm(n_hosts: int = 200) -> BenchFarm:
         platform = PLATFORM_CYCLE[index % len(PLATFORM_CYCLE)]
         b = build_site(index, place, code, platform, store, state)
         hosts[b.host] = with_delays(b.host, b.routes)
-        rows.append({"name": b.name, "region_code": code, "level": "county",
-                     "url": b.expected.start_url, "allowed_domains": b.host, "robots": "obey",
-                     # Both tools get the plain-HTTP crawl: wget has no browser either.
-                     "render": "never"})
+        rows.append(
+            {
+                "name": b.name,
+                "region_code": code,
+                "level": "county",
+                "url": b.expected.start_url,
+                "allowed_domains": b.host,
+                "robots": "obey",
+                # Both tools get the plain-HTTP crawl: wget has no browser either.
+                "render": "never",
+            }
+        )
         reports[b.host] = b.expected.report_urls
         attachments[b.host] = [a.url for r in b.expected.reports for a in r.attachments]
         platforms[b.host] = platform
@@ -117,14 +129,22 @@ def build_bench_farm(n_hosts: int = 200) -> BenchFarm:
     return BenchFarm(hosts, rows, reports, attachments, platforms)
 
 
-def build_site(index: int, place: str, code: str, platform: str, store: DocumentStore,
-               state: FarmState) -> SiteBuilder:
+def build_site(
+    index: int, place: str, code: str, platform: str, store: DocumentStore, state: FarmState
+) -> SiteBuilder:
     gov = f"{place}人民政府"
     host = f"www.x{code}.gov.cn"
-    b = SiteBuilder(host=host, name=gov, region_code=code, level="county", platform=platform,
-                    store=store, state=state,
-                    nav=[("首页", "/"), ("政务公开", "/xxgk/"), ("联系我们", "/lxwm.html")],
-                    friends=[("中国政府网", "http://www.gov.cn/")])
+    b = SiteBuilder(
+        host=host,
+        name=gov,
+        region_code=code,
+        level="county",
+        platform=platform,
+        store=store,
+        state=state,
+        nav=[("首页", "/"), ("政务公开", "/xxgk/"), ("联系我们", "/lxwm.html")],
+        friends=[("中国政府网", "http://www.gov.cn/")],
+    )
     column, article = COLUMNS[platform]
     ids = count(1000 * index + 1)
 
@@ -138,20 +158,46 @@ def build_site(index: int, place: str, code: str, platform: str, store: Document
 
     seed = SEEDS[index % len(SEEDS)]
     crumbs = [("政府信息公开", "/xxgk/"), ("政府信息公开年报", column)]
-    r2021, r2022, r2023 = (seed_report(seed, agency=gov, year=year, place=place) for year in (2021, 2022, 2023))
+    r2021, r2022, r2023 = (
+        seed_report(seed, agency=gov, year=year, place=place) for year in (2021, 2022, 2023)
+    )
     items = [
         b.report(path("2022-01-27"), r2021, content="html-table", date="2022-01-27", crumbs=crumbs),
-        b.report(path("2023-01-30"), r2022, content="html-text", date="2023-01-30", crumbs=crumbs,
-                 attachments=files(r2022, "2023-01-30", ("pdf",))),
-        b.report(path("2024-01-26"), r2023, content="attachment", date="2024-01-26", crumbs=crumbs,
-                 attachments=files(r2023, "2024-01-26", ("docx", "pdf"))),
-        b.decoy(path("2024-01-12"), f"2024年{place}政府工作报告", "government_work_report",
-                f"现在，我代表{gov}，向大会报告政府工作，请予审议。", date="2024-01-12", crumbs=crumbs),
-        notice(b, path("2023-06-01"), f"{place}关于开展政务公开专项检查的通知", "2023-06-01", crumbs),
+        b.report(
+            path("2023-01-30"),
+            r2022,
+            content="html-text",
+            date="2023-01-30",
+            crumbs=crumbs,
+            attachments=files(r2022, "2023-01-30", ("pdf",)),
+        ),
+        b.report(
+            path("2024-01-26"),
+            r2023,
+            content="attachment",
+            date="2024-01-26",
+            crumbs=crumbs,
+            attachments=files(r2023, "2024-01-26", ("docx", "pdf")),
+        ),
+        b.decoy(
+            path("2024-01-12"),
+            f"2024年{place}政府工作报告",
+            "government_work_report",
+            f"现在，我代表{gov}，向大会报告政府工作，请予审议。",
+            date="2024-01-12",
+            crumbs=crumbs,
+        ),
+        notice(
+            b, path("2023-06-01"), f"{place}关于开展政务公开专项检查的通知", "2023-06-01", crumbs
+        ),
         notice(b, path("2023-09-15"), f"{place}政务公开工作要点", "2023-09-15", crumbs),
     ]
-    b.column(column, relative(items, column) if platform == "trs" else items, LIST_PAGES[platform],
-             per_page=3)
+    b.column(
+        column,
+        relative(items, column) if platform == "trs" else items,
+        LIST_PAGES[platform],
+        per_page=3,
+    )
     disclosure(b, place, column)
     return b
 
@@ -188,11 +234,22 @@ def disclosure(b: SiteBuilder, place: str, column: str) -> None:
     """Home page, the 信息公开 page with its guide, and the pages the footer links to."""
     links = [("政府信息公开指南", "/xxgk/zn.html"), ("政府信息公开年报", column)]
     items = "".join(f'<li><a href="{href}">{label}</a></li>' for label, href in links)
-    b.page("/xxgk/", "政府信息公开", f'<div class="xxgk-nav"><h3>政府信息公开</h3><ul>{items}</ul></div>',
-           crumbs=[("政府信息公开", "/xxgk/")])
-    b.page("/xxgk/zn.html", "政府信息公开指南",
-           f'<div class="article"><h1>政府信息公开指南</h1><p>{place}人民政府办公室负责本机关政府信息公开日常工作。</p></div>')
-    b.page("/", "首页", f'<div class="zwgk"><h3><a href="/xxgk/">政府信息公开</a></h3><ul>{items}</ul></div>')
+    b.page(
+        "/xxgk/",
+        "政府信息公开",
+        f'<div class="xxgk-nav"><h3>政府信息公开</h3><ul>{items}</ul></div>',
+        crumbs=[("政府信息公开", "/xxgk/")],
+    )
+    b.page(
+        "/xxgk/zn.html",
+        "政府信息公开指南",
+        f'<div class="article"><h1>政府信息公开指南</h1><p>{place}人民政府办公室负责本机关政府信息公开日常工作。</p></div>',
+    )
+    b.page(
+        "/",
+        "首页",
+        f'<div class="zwgk"><h3><a href="/xxgk/">政府信息公开</a></h3><ul>{items}</ul></div>',
+    )
     b.page("/wzdt.html", "网站地图", f'<ul><li><a href="/xxgk/">政府信息公开</a></li>{items}</ul>')
     b.page("/lxwm.html", "联系我们", f"<p>{place}人民政府办公室 电话：0000-12345678</p>")
     b.robots("User-agent: *\nDisallow: /search.jsp\n")
@@ -209,7 +266,9 @@ class SeedDocumentStore(DocumentStore):
         if base_key not in self._cache:
             self._cache[base_key] = self._make(report, kind)
         if key not in self._cache:
-            self._cache[key] = personalised(self._cache[base_key], kind, f"{report.agency} {report.year}")
+            self._cache[key] = personalised(
+                self._cache[base_key], kind, f"{report.agency} {report.year}"
+            )
         return self._cache[key]
 
 

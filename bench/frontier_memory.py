@@ -54,8 +54,11 @@ def main(argv: list[str] | None = None) -> dict:
     results = {}
     for mode in modes:
         results[mode] = measure_mode(mode, args.urls, args.hosts)
-        print(f"  {mode}: peak {mib(results[mode]['peak_rss_bytes'])} MiB, "
-              f"{results[mode]['enqueue_s']:.1f} s", flush=True)
+        print(
+            f"  {mode}: peak {mib(results[mode]['peak_rss_bytes'])} MiB, "
+            f"{results[mode]['enqueue_s']:.1f} s",
+            flush=True,
+        )
     result = {"urls": args.urls, "hosts": args.hosts, "modes": results}
     print()
     print(report(result))
@@ -67,8 +70,11 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--urls", type=int, default=1_000_000)
     parser.add_argument("--hosts", type=int, default=1000, help="hosts the URLs are spread over")
-    parser.add_argument("--no-dupefilter-modes", action="store_true",
-                        help="also measure both queues without the duplicate filter")
+    parser.add_argument(
+        "--no-dupefilter-modes",
+        action="store_true",
+        help="also measure both queues without the duplicate filter",
+    )
     parser.add_argument("--quick", action="store_true", help="20,000 URLs, for smoke tests")
     parser.add_argument("--json", type=Path, default=RESULTS_DIR / "frontier_memory.json")
     parser.add_argument("--child", choices=MODES + NO_DUPE_MODES, help=argparse.SUPPRESS)
@@ -81,18 +87,35 @@ def parse_args(argv):
 def measure_mode(mode: str, urls: int, hosts: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-frontier-") as tmp:
         out = Path(tmp) / "child.json"
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-                   "--urls", str(urls), "--hosts", str(hosts)]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            mode,
+            "--urls",
+            str(urls),
+            "--hosts",
+            str(hosts),
+        ]
         env = dict(os.environ, BENCH_FRONTIER_TMP=tmp)
-        measured = run_measured(command, cwd=ROOT, env=env, stdout=out, stderr=Path(tmp) / "child.err")
+        measured = run_measured(
+            command, cwd=ROOT, env=env, stdout=out, stderr=Path(tmp) / "child.err"
+        )
         if measured.returncode != 0:
-            raise RuntimeError(f"{mode} frontier child failed:\n{(Path(tmp) / 'child.err').read_text()[-3000:]}")
+            raise RuntimeError(
+                f"{mode} frontier child failed:\n{(Path(tmp) / 'child.err').read_text()[-3000:]}"
+            )
         child = json.loads(out.read_text())
     peak = max(measured.peak_rss_bytes, child["max_rss_bytes"])
     growth = peak - child["rss_before_bytes"]
-    return {**child, "peak_rss_bytes": peak, "rss_growth_bytes": growth,
-            "bytes_per_url": round(growth / urls, 1), "wall_s": round(measured.wall_s, 2),
-            "cpu_s": round(measured.cpu_s, 2)}
+    return {
+        **child,
+        "peak_rss_bytes": peak,
+        "rss_growth_bytes": growth,
+        "bytes_per_url": round(growth / urls, 1),
+        "wall_s": round(measured.wall_s, 2),
+        "cpu_s": round(measured.cpu_s, 2),
+    }
 
 
 # -- the child: one frontier, filled ---------------------------------------------------------
@@ -129,7 +152,9 @@ def fill_frontier(mode: str, urls: int, hosts: int) -> dict:
     crawler = Crawler(FrontierSpider, settings)
     crawler.spider = crawler._create_spider()
     crawler._apply_settings()
-    crawler.engine = crawler._create_engine()  # DownloaderAwarePriorityQueue asks its downloader for slots
+    crawler.engine = (
+        crawler._create_engine()
+    )  # DownloaderAwarePriorityQueue asks its downloader for slots
     scheduler = build_from_crawler(load_object(crawler.settings["SCHEDULER"]), crawler)
     scheduler.open(crawler.spider)
     spider = crawler.spider
@@ -141,13 +166,23 @@ def fill_frontier(mode: str, urls: int, hosts: int) -> dict:
         host = host_names[i % hosts]
         hops = 1 + i % 4
         attachment = i % 10 == 0
-        url = (f"http://{host}/upload/2023/01/P020230130{i:09d}.pdf" if attachment
-               else f"http://{host}/xxgk/XXGKNB/202301/t20230130_{i}.html")
+        url = (
+            f"http://{host}/upload/2023/01/P020230130{i:09d}.pdf"
+            if attachment
+            else f"http://{host}/xxgk/XXGKNB/202301/t20230130_{i}.html"
+        )
         request = Request(
-            url, callback=spider.parse, errback=spider.failed, priority=100 if attachment else -hops,
-            meta={"site_key": f"{host}#{i % hosts}", "kind": "attachment" if attachment else "page",
-                  "hops": hops, "via": f"http://{host}/xxgk/XXGKNB/index_{i % 7}.html",
-                  "via_text": "2022年政府信息公开工作年度报告"},
+            url,
+            callback=spider.parse,
+            errback=spider.failed,
+            priority=100 if attachment else -hops,
+            meta={
+                "site_key": f"{host}#{i % hosts}",
+                "kind": "attachment" if attachment else "page",
+                "hops": hops,
+                "via": f"http://{host}/xxgk/XXGKNB/index_{i % 7}.html",
+                "via_text": "2022年政府信息公开工作年度报告",
+            },
         )
         scheduler.enqueue_request(request)
     enqueue_s = time.perf_counter() - started
@@ -155,21 +190,59 @@ def fill_frontier(mode: str, urls: int, hosts: int) -> dict:
     held = len(scheduler)
     open_files = len(os.listdir("/proc/self/fd"))
     queue_dir = jobdir / "requests.queue"
-    queue_bytes = sum(p.stat().st_size for p in queue_dir.rglob("*") if p.is_file()) if queue_dir.exists() else 0
-    return {"mode": mode, "urls": urls, "hosts": hosts, "held": held,
-            "enqueue_s": round(enqueue_s, 2), "urls_per_s": round(urls / enqueue_s),
-            "rss_before_bytes": rss_before, "rss_after_bytes": rss_after,
-            "max_rss_bytes": peak_rss_self(), "open_files": open_files, "queue_dir_bytes": queue_bytes}
+    queue_bytes = (
+        sum(p.stat().st_size for p in queue_dir.rglob("*") if p.is_file())
+        if queue_dir.exists()
+        else 0
+    )
+    return {
+        "mode": mode,
+        "urls": urls,
+        "hosts": hosts,
+        "held": held,
+        "enqueue_s": round(enqueue_s, 2),
+        "urls_per_s": round(urls / enqueue_s),
+        "rss_before_bytes": rss_before,
+        "rss_after_bytes": rss_after,
+        "max_rss_bytes": peak_rss_self(),
+        "open_files": open_files,
+        "queue_dir_bytes": queue_bytes,
+    }
 
 
 def report(result: dict) -> str:
-    rows = [[mode, m["held"], mib(m["rss_before_bytes"]), mib(m["peak_rss_bytes"]), mib(m["rss_growth_bytes"]),
-             m["bytes_per_url"], m["enqueue_s"], m["urls_per_s"], m["open_files"], mib(m["queue_dir_bytes"])]
-            for mode, m in result["modes"].items()]
-    return table(["mode", "requests held", "RSS before MiB", "peak RSS MiB", "growth MiB", "bytes/URL",
-                  "enqueue s", "URLs/s", "open files", "queue on disk MiB"], rows,
-                 title=f"Frontier of {result['urls']:,} URLs over {result['hosts']:,} hosts "
-                       "(the project's scheduler settings)")
+    rows = [
+        [
+            mode,
+            m["held"],
+            mib(m["rss_before_bytes"]),
+            mib(m["peak_rss_bytes"]),
+            mib(m["rss_growth_bytes"]),
+            m["bytes_per_url"],
+            m["enqueue_s"],
+            m["urls_per_s"],
+            m["open_files"],
+            mib(m["queue_dir_bytes"]),
+        ]
+        for mode, m in result["modes"].items()
+    ]
+    return table(
+        [
+            "mode",
+            "requests held",
+            "RSS before MiB",
+            "peak RSS MiB",
+            "growth MiB",
+            "bytes/URL",
+            "enqueue s",
+            "URLs/s",
+            "open files",
+            "queue on disk MiB",
+        ],
+        rows,
+        title=f"Frontier of {result['urls']:,} URLs over {result['hosts']:,} hosts "
+        "(the project's scheduler settings)",
+    )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     failed = []
     for name in BENCHMARKS:
         print(f"\n=== {name} ===", flush=True)
-        command = [sys.executable, str(ROOT / "bench" / f"{name}.py"), "--json",
-                   str(args.results / f"{name}.json")] + (["--quick"] if args.quick else [])
+        command = [
+            sys.executable,
+            str(ROOT / "bench" / f"{name}.py"),
+            "--json",
+            str(args.results / f"{name}.json"),
+        ] + (["--quick"] if args.quick else [])
         if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
             failed.append(name)
     print(f"\n=== targets ({time.perf_counter() - started:.0f} s in all) ===")
@@ -51,28 +55,63 @@ def targets(results: Path) -> str:
     extract = _load(results / "extract.json")
     rows = []
     if crawl:
-        rows.append(["crawl speed vs wget (pages/s)", "≥ 5×", f"{crawl['speedup_vs_wget']:.1f}×",
-                     _met(crawl["speedup_vs_wget"] >= 5)])
-        rows.append(["WARC writing, share of crawl time", "< 10%", f"{100 * crawl['warc_overhead']:.1f}%",
-                     _met(crawl["warc_overhead"] < 0.10)])
+        rows.append(
+            [
+                "crawl speed vs wget (pages/s)",
+                "≥ 5×",
+                f"{crawl['speedup_vs_wget']:.1f}×",
+                _met(crawl["speedup_vs_wget"] >= 5),
+            ]
+        )
+        rows.append(
+            [
+                "WARC writing, share of crawl time",
+                "< 10%",
+                f"{100 * crawl['warc_overhead']:.1f}%",
+                _met(crawl["warc_overhead"] < 0.10),
+            ]
+        )
         if "warc_cpu_overhead" in crawl:
-            rows.append(["WARC writing, share of crawl CPU", "(measured)",
-                         f"{100 * crawl['warc_cpu_overhead']:.1f}%", ""])
+            rows.append(
+                [
+                    "WARC writing, share of crawl CPU",
+                    "(measured)",
+                    f"{100 * crawl['warc_cpu_overhead']:.1f}%",
+                    "",
+                ]
+            )
     if extract:
         for kind, wanted in (("html", 50), ("pdf", 5)):
             if kind in extract["types"]:
                 rate = extract["types"][kind]["single_docs_per_s"]
-                rows.append([f"{kind.upper()} reports per second per core", f"≥ {wanted}", f"{rate:.1f}",
-                             _met(rate >= wanted)])
+                rows.append(
+                    [
+                        f"{kind.upper()} reports per second per core",
+                        f"≥ {wanted}",
+                        f"{rate:.1f}",
+                        _met(rate >= wanted),
+                    ]
+                )
         points = extract["growth"]["checkpoints"]
         grown = points[-1]["rss_bytes"] - points[0]["rss_bytes"]
-        rows.append([f"RSS, {points[0]['documents']} → {points[-1]['documents']} documents", "flat",
-                     f"{mib(points[0]['rss_bytes'])} → {mib(points[-1]['rss_bytes'])} MiB",
-                     _met(grown < FLAT_MIB * 1024 * 1024)])
+        rows.append(
+            [
+                f"RSS, {points[0]['documents']} → {points[-1]['documents']} documents",
+                "flat",
+                f"{mib(points[0]['rss_bytes'])} → {mib(points[-1]['rss_bytes'])} MiB",
+                _met(grown < FLAT_MIB * 1024 * 1024),
+            ]
+        )
     if frontier:
         for mode, figures in frontier["modes"].items():
-            rows.append([f"frontier of {frontier['urls']:,} URLs, {mode} queues", "(measured)",
-                         f"{mib(figures['peak_rss_bytes'])} MiB peak", ""])
+            rows.append(
+                [
+                    f"frontier of {frontier['urls']:,} URLs, {mode} queues",
+                    "(measured)",
+                    f"{mib(figures['peak_rss_bytes'])} MiB peak",
+                    "",
+                ]
+            )
     return table(["figure", "target", "measured", ""], rows)
 
 

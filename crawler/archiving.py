@@ -88,7 +88,9 @@ class WarcArchiveExtension:
             signal=exchange_archived, location=payload, request=request, response=response
         )
 
-    def write(self, exchange, metadata, request, response) -> tuple[CaptureLocation, CaptureLocation]:
+    def write(
+        self, exchange, metadata, request, response
+    ) -> tuple[CaptureLocation, CaptureLocation]:
         """Archive one exchange; returns where it was written and where its payload can be read.
 
         Both are the response record here. crawler/recrawl.py overrides this to write a revisit

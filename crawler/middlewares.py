@@ -24,8 +24,9 @@ class SitePolicyMiddleware:
     others.
     """
 
-    def __init__(self, crawler, max_hops: int, max_list_pages: int, page_budget: int,
-                 attachment_budget: int):
+    def __init__(
+        self, crawler, max_hops: int, max_list_pages: int, page_budget: int, attachment_budget: int
+    ):
         self.crawler = crawler
         self.stats = crawler.stats
         self.max_hops = max_hops

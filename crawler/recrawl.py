@@ -45,7 +45,11 @@ CRAWLS_LOG = "crawls.jsonl"
 NOT_MODIFIED, IDENTICAL = "server-not-modified", "identical-payload-digest"
 # Request meta: the capture whose validators were sent, the headers this middleware added, and
 # "fetch in full" (after a 304 whose original could not be read).
-PREVIOUS_META, SENT_META, UNCONDITIONAL_META = "recrawl_previous", "recrawl_sent", "recrawl_unconditional"
+PREVIOUS_META, SENT_META, UNCONDITIONAL_META = (
+    "recrawl_previous",
+    "recrawl_sent",
+    "recrawl_unconditional",
+)
 CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 GONE_STATUSES = (404, 410)
 
@@ -65,14 +69,24 @@ class ConditionalRequestMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("RECRAWL_ENABLED", True) or not settings.getbool("ARCHIVE_ENABLED", True):
-            raise NotConfigured("RECRAWL_ENABLED or ARCHIVE_ENABLED is off: requests stay unconditional")
+        if not settings.getbool("RECRAWL_ENABLED", True) or not settings.getbool(
+            "ARCHIVE_ENABLED", True
+        ):
+            raise NotConfigured(
+                "RECRAWL_ENABLED or ARCHIVE_ENABLED is off: requests stay unconditional"
+            )
         return cls(crawler)
 
     def archive(self) -> RecrawlArchiveExtension | None:
         if self._archive is None:
-            self._archive = next((e for e in self.crawler.extensions.middlewares
-                                  if isinstance(e, RecrawlArchiveExtension)), None)
+            self._archive = next(
+                (
+                    e
+                    for e in self.crawler.extensions.middlewares
+                    if isinstance(e, RecrawlArchiveExtension)
+                ),
+                None,
+            )
         return self._archive
 
     def process_request(self, request):
@@ -80,7 +94,11 @@ class ConditionalRequestMiddleware:
         for name in request.meta.pop(SENT_META, ()):
             request.headers.pop(name, None)
         request.meta.pop(PREVIOUS_META, None)
-        if request.method != "GET" or request.meta.get("playwright") or request.meta.get(UNCONDITIONAL_META):
+        if (
+            request.method != "GET"
+            or request.meta.get("playwright")
+            or request.meta.get(UNCONDITIONAL_META)
+        ):
             return None
         if any(name in request.headers for name in CONDITIONAL_HEADERS):
             return None  # a conditional request someone else made: theirs to handle
@@ -105,13 +123,22 @@ class ConditionalRequestMiddleware:
         previous = UrlCapture.from_meta(sent)
         archive = self.archive()
         try:
-            record = read_record(archive.directory / previous.payload.filename, previous.payload.offset)
+            record = read_record(
+                archive.directory / previous.payload.filename, previous.payload.offset
+            )
         except (OSError, ValueError, ArchiveReadError) as exc:
-            logger.warning("%s answered 304, but its archived original (%s@%s) cannot be read: %s; "
-                           "fetching it again in full", request.url, previous.payload.filename,
-                           previous.payload.offset, exc)
+            logger.warning(
+                "%s answered 304, but its archived original (%s@%s) cannot be read: %s; "
+                "fetching it again in full",
+                request.url,
+                previous.payload.filename,
+                previous.payload.offset,
+                exc,
+            )
             self.stats.inc_value("recrawl/original_unreadable")
-            return request.replace(meta={**request.meta, UNCONDITIONAL_META: True}, dont_filter=True)
+            return request.replace(
+                meta={**request.meta, UNCONDITIONAL_META: True}, dont_filter=True
+            )
         self.stats.inc_value("recrawl/answered_from_archive")
         return archived_response(request, record)
 
@@ -123,8 +150,14 @@ def archived_response(request, record):
         headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
     body = record.payload or b""
     cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-    return cls(url=request.url, status=record.http_status, headers=headers, body=body,
-               flags=["archived", "not-modified"], request=request)
+    return cls(
+        url=request.url,
+        status=record.http_status,
+        headers=headers,
+        body=body,
+        flags=["archived", "not-modified"],
+        request=request,
+    )
 
 
 def payload_digest(payload: bytes) -> str:
@@ -156,12 +189,20 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
 
     def close(self, spider, reason="finished"):
         if self.archive is not None:
-            record = {**self.run_fields(spider), **self.numbers(), "status": "finished",
-                      "finished": now_iso(), "reason": reason}
+            record = {
+                **self.run_fields(spider),
+                **self.numbers(),
+                "status": "finished",
+                "finished": now_iso(),
+                "reason": reason,
+            }
             try:
                 self.archive.write_resource(
-                    f"urn:nianbao:crawl:{self.crawl_id}", json.dumps(record, ensure_ascii=False).encode(),
-                    "application/json", record_type="metadata", fields={"Nianbao-Record": "crawl-log"},
+                    f"urn:nianbao:crawl:{self.crawl_id}",
+                    json.dumps(record, ensure_ascii=False).encode(),
+                    "application/json",
+                    record_type="metadata",
+                    fields={"Nianbao-Record": "crawl-log"},
                 )
             except (OSError, ValueError) as exc:
                 logger.error("The crawl log could not be written into the WARC: %s", exc)
@@ -177,40 +218,79 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
 
     # --- writing ------------------------------------------------------------------------------
 
-    def write(self, exchange, metadata, request, response) -> tuple[CaptureLocation, CaptureLocation]:
+    def write(
+        self, exchange, metadata, request, response
+    ) -> tuple[CaptureLocation, CaptureLocation]:
         try:
             _, http_headers = parse_head(exchange.response_head)
         except ValueError:
             http_headers = None  # the writer will say what is wrong with this head
         if self.index is None or http_headers is None:
             written, payload = super().write(exchange, metadata, request, response)
-            self._count(metadata, response.status, "errors" if response.status >= 400 else None, written)
+            self._count(
+                metadata, response.status, "errors" if response.status >= 400 else None, written
+            )
             return written, payload
         method, status = request_method(exchange.request_bytes), response.status
         digest = payload_digest(exchange.response_body)
         try:
             previous = self.index.last_capture(exchange.url) if method == "GET" else None
-            original, profile = self._original(request, status, digest, previous, bool(exchange.response_body))
+            original, profile = self._original(
+                request, status, digest, previous, bool(exchange.response_body)
+            )
         except sqlite3.Error as exc:  # the index is a saving, never a reason to lose a capture
             logger.warning("Digest index unusable (%s): %s is archived in full", exc, exchange.url)
             previous, original, profile = None, None, None
         if original is not None:
             written = self.archive.write_revisit(
-                exchange, profile=profile, refers_to=original.record_id, refers_to_uri=original.uri,
-                refers_to_date=original.date, payload_digest=original.digest, metadata=metadata,
+                exchange,
+                profile=profile,
+                refers_to=original.record_id,
+                refers_to_uri=original.uri,
+                refers_to_date=original.date,
+                payload_digest=original.digest,
+                metadata=metadata,
             )
-            self._remember(self.index.add_revisit, exchange.url, method=method, date=written.date, status=status,
-                           record_id=written.response_id, crawl_id=self.crawl_id,
-                           http_headers=http_headers, original=original)
-            self._count(metadata, status, "not_modified" if profile == NOT_MODIFIED else "identical", written)
+            self._remember(
+                self.index.add_revisit,
+                exchange.url,
+                method=method,
+                date=written.date,
+                status=status,
+                record_id=written.response_id,
+                crawl_id=self.crawl_id,
+                http_headers=http_headers,
+                original=original,
+            )
+            self._count(
+                metadata,
+                status,
+                "not_modified" if profile == NOT_MODIFIED else "identical",
+                written,
+            )
             return written, CaptureLocation(
-                filename=original.filename, offset=original.offset, length=original.length,
-                response_id=original.record_id, request_id="", payload_digest=original.digest,
-                date=original.date)
+                filename=original.filename,
+                offset=original.offset,
+                length=original.length,
+                response_id=original.record_id,
+                request_id="",
+                payload_digest=original.digest,
+                date=original.date,
+            )
         written, payload = super().write(exchange, metadata, request, response)
-        stored = StoredPayload(written.payload_digest or digest, exchange.url, written.date, written.response_id,
-                               written.filename, written.offset, written.length, self.crawl_id)
-        self._remember(self.index.add_response, stored, method=method, status=status, http_headers=http_headers)
+        stored = StoredPayload(
+            written.payload_digest or digest,
+            exchange.url,
+            written.date,
+            written.response_id,
+            written.filename,
+            written.offset,
+            written.length,
+            self.crawl_id,
+        )
+        self._remember(
+            self.index.add_response, stored, method=method, status=status, http_headers=http_headers
+        )
         self._count(metadata, status, outcome(status, digest, previous), written)
         return written, payload
 
@@ -221,7 +301,9 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
             # Only a later crawl loses: it fetches (and stores) this URL in full.
             logger.warning("Could not add a capture to the digest index: %s", exc)
 
-    def _original(self, request, status, digest, previous, has_body) -> tuple[StoredPayload | None, str | None]:
+    def _original(
+        self, request, status, digest, previous, has_body
+    ) -> tuple[StoredPayload | None, str | None]:
         """The archived response a revisit can stand on, and the revisit's profile; or (None, None)."""
         if status == 304:
             sent = request.meta.get(PREVIOUS_META)
@@ -231,8 +313,10 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
         if status != 200 or not has_body:
             return None, None  # empty payloads (and errors) gain nothing from a revisit
         # The URL's own last capture first; else the first capture of the payload anywhere.
-        for stored in (previous.payload if previous and previous.digest == digest else None,
-                       self.index.stored_payload(digest)):
+        for stored in (
+            previous.payload if previous and previous.digest == digest else None,
+            self.index.stored_payload(digest),
+        ):
             if stored is not None and stored.digest == digest and self._referable(stored):
                 return stored, IDENTICAL
         return None, None
@@ -240,8 +324,11 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
     def _referable(self, stored: StoredPayload) -> bool:
         """An original from a crawl that has ended, still in the archive. Within one crawl (and
         beside sibling processes still crawling) every payload is archived as fetched."""
-        return (stored.crawl_id != self.crawl_id and self.index.has_ended(stored.crawl_id)
-                and (self.directory / stored.filename).exists())
+        return (
+            stored.crawl_id != self.crawl_id
+            and self.index.has_ended(stored.crawl_id)
+            and (self.directory / stored.filename).exists()
+        )
 
     def replayable_capture(self, url: str) -> UrlCapture | None:
         """The URL's last capture if it can back a conditional request: a 200 with validators
@@ -249,7 +336,11 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
         if self.index is None:
             return None
         previous = self.index.last_capture(url)
-        if previous is None or previous.payload is None or not (previous.etag or previous.last_modified):
+        if (
+            previous is None
+            or previous.payload is None
+            or not (previous.etag or previous.last_modified)
+        ):
             return None
         if previous.status not in (200, 304) or previous.crawl_id == self.crawl_id:
             return None
@@ -280,7 +371,10 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
     def numbers(self) -> dict:
         stats = self.crawler.stats
         return {
-            **{name: self.counts[name] for name in ("pages", "attachments", "new", "changed", "gone")},
+            **{
+                name: self.counts[name]
+                for name in ("pages", "attachments", "new", "changed", "gone")
+            },
             "revisits": self.counts["not_modified"] + self.counts["identical"],
             "not_modified": self.counts["not_modified"],
             "identical": self.counts["identical"],
@@ -297,7 +391,9 @@ def outcome(status: int, digest: str, previous: UrlCapture | None) -> str | None
     if status == 200:
         if not was_there or not previous.digest:
             return "new"
-        return "changed" if previous.digest != digest else None  # None: rewritten, original unreadable
+        return (
+            "changed" if previous.digest != digest else None
+        )  # None: rewritten, original unreadable
     if status in GONE_STATUSES and was_there:
         return "gone"
     return "errors" if status >= 400 else None
@@ -330,7 +426,9 @@ def mark_job_finished(jobdir: str | None) -> None:
         path.with_suffix(".json.tmp").write_text(json.dumps(state))
         path.with_suffix(".json.tmp").replace(path)
     except (OSError, ValueError) as exc:
-        logger.warning("Could not mark the job in %s finished (%s): the next run will resume it", jobdir, exc)
+        logger.warning(
+            "Could not mark the job in %s finished (%s): the next run will resume it", jobdir, exc
+        )
 
 
 def prepare_job_dir(jobdir: str | None) -> None:
@@ -347,7 +445,9 @@ def prepare_job_dir(jobdir: str | None) -> None:
     job = Path(jobdir)
     frontier = job / "requests.queue"
     if frontier.is_dir() and not (frontier / "active.json").exists():
-        logger.info("The frontier in %s was left by a killed crawl: the sites are walked again", frontier)
+        logger.info(
+            "The frontier in %s was left by a killed crawl: the sites are walked again", frontier
+        )
         shutil.rmtree(frontier, ignore_errors=True)
     path = job / "crawl.json"
     try:
@@ -359,7 +459,12 @@ def prepare_job_dir(jobdir: str | None) -> None:
         return
     if not state.get("finished"):
         return
-    logger.info("Crawl %s in %s finished at %s: starting a new crawl", state.get("crawl_id"), jobdir, state["finished"])
+    logger.info(
+        "Crawl %s in %s finished at %s: starting a new crawl",
+        state.get("crawl_id"),
+        jobdir,
+        state["finished"],
+    )
     path.unlink()
     for name in ("archived.sqlite", "archived.sqlite-wal", "archived.sqlite-shm", "requests.seen"):
         (job / name).unlink(missing_ok=True)

@@ -69,7 +69,9 @@ class ResumeFromArchiveMiddleware:
         filename, offset = row
         path = self.archive_dir / filename
         if not path.exists():
-            logger.warning("Resume index names %s, which is gone; fetching %s again", path, request.url)
+            logger.warning(
+                "Resume index names %s, which is gone; fetching %s again", path, request.url
+            )
             return None
         record = read_record(path, offset)
         self.crawler.stats.inc_value("resume/from_archive")
@@ -91,4 +93,3 @@ class ResumeFromArchiveMiddleware:
 
     def _fingerprint(self, request) -> str:
         return self.fingerprinter.fingerprint(request).hex()
-

@@ -72,7 +72,9 @@ class ScaleOut:
         prefix = settings.get("SCALEOUT_KEY_PREFIX") or "nianbao:%(spider)s"
         replaced = settings.get("DUPEFILTER_CLASS")
         if replaced not in (RUN_LOCAL_DUPEFILTER, SHARED_DUPEFILTER):
-            logger.warning("Scale-out replaces DUPEFILTER_CLASS %s: the filter must be shared", replaced)
+            logger.warning(
+                "Scale-out replaces DUPEFILTER_CLASS %s: the filter must be shared", replaced
+            )
         for name, value in {
             "SCHEDULER": "crawler.scaleout.SharedScheduler",
             "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
@@ -142,8 +144,10 @@ class SharedKeys:
 
     @classmethod
     def of(cls, settings, spider_name: str) -> SharedKeys:
-        names = (settings.get(name) for name in ("SCHEDULER_QUEUE_KEY", "SCHEDULER_DUPEFILTER_KEY",
-                                                   "SCALEOUT_WORKERS_KEY"))
+        names = (
+            settings.get(name)
+            for name in ("SCHEDULER_QUEUE_KEY", "SCHEDULER_DUPEFILTER_KEY", "SCALEOUT_WORKERS_KEY")
+        )
         return cls(*(name % {"spider": spider_name} for name in names))
 
 
@@ -165,16 +169,20 @@ class SharedCrawl:
 
         def join(pipe):
             now = time.time()
-            abandoned = (not self._live(pipe.hgetall(keys.workers), now) and not pipe.zcard(keys.queue)
-                         and bool(pipe.exists(keys.dupefilter)))
+            abandoned = (
+                not self._live(pipe.hgetall(keys.workers), now)
+                and not pipe.zcard(keys.queue)
+                and bool(pipe.exists(keys.dupefilter))
+            )
             pipe.multi()
             if abandoned:
                 pipe.delete(keys.queue, keys.dupefilter, keys.workers)
             pipe.hset(keys.workers, self.worker, _roll_entry(now, busy_at))
             return abandoned
 
-        return self.server.transaction(join, keys.queue, keys.dupefilter, keys.workers,
-                                       value_from_callable=True)
+        return self.server.transaction(
+            join, keys.queue, keys.dupefilter, keys.workers, value_from_callable=True
+        )
 
     def beat(self, busy_at: float) -> None:
         self.server.hset(self.keys.workers, self.worker, _roll_entry(time.time(), busy_at))
@@ -202,13 +210,18 @@ class SharedCrawl:
                 pipe.delete(keys.queue, keys.dupefilter, keys.workers)
             return finished
 
-        return self.server.transaction(leave, keys.queue, keys.dupefilter, keys.workers,
-                                       value_from_callable=True)
+        return self.server.transaction(
+            leave, keys.queue, keys.dupefilter, keys.workers, value_from_callable=True
+        )
 
     @staticmethod
     def _live(roll: dict, now: float) -> dict[str, dict]:
         entries = {_text(name): json.loads(value) for name, value in roll.items()}
-        return {name: entry for name, entry in entries.items() if now - entry["seen"] <= WORKER_GONE_AFTER}
+        return {
+            name: entry
+            for name, entry in entries.items()
+            if now - entry["seen"] <= WORKER_GONE_AFTER
+        }
 
 
 class SharedFrontierLifecycle:
@@ -235,8 +248,10 @@ class SharedFrontierLifecycle:
         keys = SharedKeys.of(self.crawler.settings, spider.name)
         self.crawl = SharedCrawl(self.server, keys, process_name())
         if self.crawl.join(self.busy_at):
-            logger.warning("Redis held an abandoned crawl at %s (no process, nothing queued): starting afresh",
-                           keys.dupefilter)
+            logger.warning(
+                "Redis held an abandoned crawl at %s (no process, nothing queued): starting afresh",
+                keys.dupefilter,
+            )
         logger.info("Sharing the frontier %s as %s", keys.queue, self.crawl.worker)
         self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
 
@@ -256,7 +271,9 @@ class SharedFrontierLifecycle:
         quiet = time.time() - max(self.busy_at, self.crawl.last_busy())
         if self.crawl.queued() or quiet < self.idle_close:
             raise DontCloseSpider
-        logger.info("The shared frontier has been empty, and no process busy, for %.0f s: closing", quiet)
+        logger.info(
+            "The shared frontier has been empty, and no process busy, for %.0f s: closing", quiet
+        )
 
     def closed(self, spider, reason):
         if self.heartbeat.running:
@@ -293,8 +310,11 @@ def open_files_to_repair(directory: str | os.PathLike, settings) -> list[Path]:
     if not scaled_out(settings):
         return paths
     host = process_name().rsplit("-", 1)[0]
-    named = re.compile(re.escape(settings.get("WARC_PREFIX") or "nianbao")
-                       + r"-(?P<host>.+)-(?P<pid>\d+)-\d{14}-\d{5,}\.warc\.gz" + re.escape(OPEN_SUFFIX))
+    named = re.compile(
+        re.escape(settings.get("WARC_PREFIX") or "nianbao")
+        + r"-(?P<host>.+)-(?P<pid>\d+)-\d{14}-\d{5,}\.warc\.gz"
+        + re.escape(OPEN_SUFFIX)
+    )
     repairable = []
     for path in paths:
         match = named.fullmatch(path.name)

@@ -12,7 +12,9 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # Identify ourselves, with a page that says who runs the crawl and how to reach them.
 NIANBAO_CONTACT = os.environ.get("NIANBAO_CONTACT", "https://github.com/nianbao-archive/nianbao")
-USER_AGENT = f"nianbao/0.1 (+{NIANBAO_CONTACT}; archive of government information-disclosure annual reports)"
+USER_AGENT = (
+    f"nianbao/0.1 (+{NIANBAO_CONTACT}; archive of government information-disclosure annual reports)"
+)
 
 # --- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True  # per site: the sites CSV column robots=ignore
@@ -83,7 +85,9 @@ LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
 ADDONS = {"crawler.scaleout.ScaleOut": 100}
 REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "")
 SCALEOUT_IDLE_CLOSE = 30.0  # seconds the frontier stays empty, no process busy, before one ends
-SCALEOUT_KEY_PREFIX = "nianbao:%(spider)s"  # the Redis keys of one crawl: another prefix, another crawl
+SCALEOUT_KEY_PREFIX = (
+    "nianbao:%(spider)s"  # the Redis keys of one crawl: another prefix, another crawl
+)
 
 # --- Recrawl ---------------------------------------------------------------------------------
 # Crawls run again and again over one ARCHIVE_DIR: each URL is asked whether it changed since its
@@ -98,7 +102,10 @@ EXTENSIONS = {
     "crawler.recrawl.RecrawlArchiveExtension": 100,
 }
 # After every middleware that sets headers, before resume (950), whose answers need no validators.
-DOWNLOADER_MIDDLEWARES = {**DOWNLOADER_MIDDLEWARES, "crawler.recrawl.ConditionalRequestMiddleware": 930}
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "crawler.recrawl.ConditionalRequestMiddleware": 930,
+}
 
 # --- Browser (crawler/browser) ---------------------------------------------------------------
 # Pages that need JavaScript — anti-bot challenges (HTTP 412/521 cookie scripts) and lists that

@@ -51,13 +51,18 @@ def assemble_books(db, make_parsed_row) -> int:
     how many books parsed as reports.
     """
     found = 0
-    books = [row["book"] for row in db.query("select distinct book from book_pages where assembled = 0")]
+    books = [
+        row["book"] for row in db.query("select distinct book from book_pages where assembled = 0")
+    ]
     for book in books:
-        pages = list(db.query(
-            "select b.*, d.url, d.payload_digest, d.captured_at, d.warc_filename, d.warc_offset,"
-            " d.site_name, d.page_url from book_pages b join documents d using (record_id)"
-            " where b.book = ? order by b.page", [book],
-        ))
+        pages = list(
+            db.query(
+                "select b.*, d.url, d.payload_digest, d.captured_at, d.warc_filename, d.warc_offset,"
+                " d.site_name, d.page_url from book_pages b join documents d using (record_id)"
+                " where b.book = ? order by b.page",
+                [book],
+            )
+        )
         text = "\n".join(_without_page_label(page["text"]) for page in pages)
         first = pages[0]
         entry = _entry_document(db, book)
@@ -69,16 +74,31 @@ def assemble_books(db, make_parsed_row) -> int:
         with db.atomic():
             if report.is_report():
                 document = {
-                    **{k: first[k] for k in ("record_id", "url", "payload_digest", "captured_at",
-                                             "warc_filename", "warc_offset", "site_name")},
+                    **{
+                        k: first[k]
+                        for k in (
+                            "record_id",
+                            "url",
+                            "payload_digest",
+                            "captured_at",
+                            "warc_filename",
+                            "warc_offset",
+                            "site_name",
+                        )
+                    },
                     "page_url": entry["url"] if entry else first["url"],
                     "source_type": "flipbook",
                 }
-                metadata = {"site-region-code": first["site_region_code"], "site-level": first["site_level"]}
+                metadata = {
+                    "site-region-code": first["site_region_code"],
+                    "site-level": first["site_level"],
+                }
                 row = make_parsed_row(document, metadata, _BookText(title), report)
                 db.table("parsed_documents").upsert(row | {"resolved": 0}, pk="record_id")
-                db.execute("update documents set source_type = 'flipbook', title = ? where record_id = ?",
-                           [title, first["record_id"]])
+                db.execute(
+                    "update documents set source_type = 'flipbook', title = ? where record_id = ?",
+                    [title, first["record_id"]],
+                )
                 found += 1
             db.execute("update book_pages set assembled = 1 where book = ?", [book])
     return found
@@ -101,8 +121,11 @@ class _BookText:
 
 def _entry_document(db, book: str) -> dict | None:
     # The viewer page the crawler reached through a link naming the report.
-    return next(db.query(
-        "select url, title from documents where url like ? and url not like ? and kind = 'report'"
-        " order by length(url) limit 1", [book + "/%", book + "/files/%"],
-    ), None)
-
+    return next(
+        db.query(
+            "select url, title from documents where url like ? and url not like ? and kind = 'report'"
+            " order by length(url) limit 1",
+            [book + "/%", book + "/files/%"],
+        ),
+        None,
+    )

@@ -28,7 +28,14 @@ SINGLE_REPORT_RULES = (
 CROSS_YEAR_RULES = ("requests_carry_chain", "active_in_force_chain")
 NARRATIVE_RULE = "narrative_agrees"
 
-REQUEST_PARTIES = ("natural_person", "business", "research", "nonprofit", "legal_services", "other_org")
+REQUEST_PARTIES = (
+    "natural_person",
+    "business",
+    "research",
+    "nonprofit",
+    "legal_services",
+    "other_org",
+)
 OTHER_SPLIT = ("other_overdue_correction", "other_overdue_fee", "other_other")
 APPEAL_GROUPS = ("review", "suit_direct", "suit_after_review")
 APPEAL_OUTCOMES = ("upheld", "corrected", "other", "pending")
@@ -140,7 +147,10 @@ def requests_row_total(values: Values, format_version: str) -> CheckResult:
     tally = _Tally("requests_row_total")
     for row in row_keys("requests", format_version):
         parts = [(col, values.get(("requests", row, col))) for col in REQUEST_PARTIES]
-        if all(value is None for _, value in parts) and values.get(("requests", row, "total")) is None:
+        if (
+            all(value is None for _, value in parts)
+            and values.get(("requests", row, "total")) is None
+        ):
             tally.missing.append(f"{row}: row not read")
             continue
         tally.equation(row, [("total", values.get(("requests", row, "total")))], parts)
@@ -167,7 +177,9 @@ def requests_outcome_total(values: Values, format_version: str) -> CheckResult:
 def requests_other_split(values: Values, format_version: str) -> CheckResult:
     """2021 only: other == other_overdue_correction + other_overdue_fee + other_other."""
     if format_version != "2021":
-        return CheckResult("requests_other_split", None, "not applicable: the 2019 template has one 其他处理 row")
+        return CheckResult(
+            "requests_other_split", None, "not applicable: the 2019 template has one 其他处理 row"
+        )
     tally = _Tally("requests_other_split")
     for col in col_keys("requests", format_version):
         parts = [(row, values.get(("requests", row, col))) for row in OTHER_SPLIT]
@@ -179,13 +191,18 @@ def appeals_totals(values: Values) -> CheckResult:
     """Each of the three appeal totals equals the sum of its four outcomes."""
     tally = _Tally("appeals_totals")
     for group in APPEAL_GROUPS:
-        parts = [(outcome, values.get(("appeals", "cases", f"{group}_{outcome}"))) for outcome in APPEAL_OUTCOMES]
+        parts = [
+            (outcome, values.get(("appeals", "cases", f"{group}_{outcome}")))
+            for outcome in APPEAL_OUTCOMES
+        ]
         total = values.get(("appeals", "cases", f"{group}_total"))
         tally.equation(group, [("total", total)], parts)
     return tally.result()
 
 
-def requests_carry_chain(this_year: Values, last_year: Values | None, last_label: str) -> CheckResult:
+def requests_carry_chain(
+    this_year: Values, last_year: Values | None, last_label: str
+) -> CheckResult:
     """This year's carried_over[c] == last year's carried_forward[c]; ``last_label`` names last year's report."""
     rule = "requests_carry_chain"
     if last_year is None:
@@ -201,19 +218,29 @@ def requests_carry_chain(this_year: Values, last_year: Values | None, last_label
 
 
 def active_in_force_chain(
-    this_year: Values, this_version: str | None, last_year: Values | None, last_version: str | None, last_label: str
+    this_year: Values,
+    this_version: str | None,
+    last_year: Values | None,
+    last_version: str | None,
+    last_label: str,
 ) -> CheckResult:
     """2021 template, soft: in_force == last year's in_force + issued - repealed (regulations, normative_documents)."""
     rule = "active_in_force_chain"
     if this_version != "2021":
-        return CheckResult(rule, None, "not applicable: only the 2021 template counts documents in force")
+        return CheckResult(
+            rule, None, "not applicable: only the 2021 template counts documents in force"
+        )
     if last_year is None:
         return CheckResult(rule, None, f"cannot compute: {last_label}")
     if last_version != "2021":
-        return CheckResult(rule, None, f"not applicable: {last_label} uses the {last_version} template")
+        return CheckResult(
+            rule, None, f"not applicable: {last_label} uses the {last_version} template"
+        )
     tally = _Tally(rule)
     for row in ("regulations", "normative_documents"):
-        this = {col: this_year.get(("active", row, col)) for col in ("issued", "repealed", "in_force")}
+        this = {
+            col: this_year.get(("active", row, col)) for col in ("issued", "repealed", "in_force")
+        }
         tally.equation(
             row,
             [("in_force", this["in_force"])],
@@ -233,13 +260,17 @@ def _with_context(result: CheckResult, last_label: str) -> CheckResult:
     return CheckResult(result.rule, result.ok, detail)
 
 
-def compare_narrative(figures: Iterable, values: Values) -> tuple[list[NarrativeComparison], CheckResult]:
+def compare_narrative(
+    figures: Iterable, values: Values
+) -> tuple[list[NarrativeComparison], CheckResult]:
     """Set each narrative figure (``.key`` 'tbl.row.col', ``.value``, ``.quote``) beside its table cell."""
     comparisons = []
     for figure in figures:
         table_value = values.get(parse_key(figure.key))
         agrees = None if table_value is None else _equal(figure.value, table_value)
-        comparisons.append(NarrativeComparison(figure.key, figure.value, table_value, agrees, figure.quote))
+        comparisons.append(
+            NarrativeComparison(figure.key, figure.value, table_value, agrees, figure.quote)
+        )
     disagreeing = [c for c in comparisons if c.agrees is False]
     if disagreeing:
         detail = "; ".join(
@@ -251,6 +282,10 @@ def compare_narrative(figures: Iterable, values: Values) -> tuple[list[Narrative
         return comparisons, CheckResult(NARRATIVE_RULE, None, "no figures in the text to compare")
     unmatched = [c.key for c in comparisons if c.agrees is None]
     if len(unmatched) == len(comparisons):
-        return comparisons, CheckResult(NARRATIVE_RULE, None, "cannot compute: NULL " + ", ".join(unmatched))
+        return comparisons, CheckResult(
+            NARRATIVE_RULE, None, "cannot compute: NULL " + ", ".join(unmatched)
+        )
     agreeing = len(comparisons) - len(unmatched)
-    return comparisons, CheckResult(NARRATIVE_RULE, True, f"figures that agree with the tables: {agreeing}")
+    return comparisons, CheckResult(
+        NARRATIVE_RULE, True, f"figures that agree with the tables: {agreeing}"
+    )

@@ -12,8 +12,16 @@ from extract.pipeline import extract_archive, pending_bytes
 
 @click.command()
 @click.argument("archive_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False), help="SQLite database to write (created if missing).")
-@click.option("-v", "--verbose", is_flag=True, help="Also log each file read when showing a progress bar.")
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite database to write (created if missing).",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also log each file read when showing a progress bar."
+)
 def main(archive_dir: str, db_path: str, verbose: bool) -> None:
     """Extract the annual reports in every WARC under ARCHIVE_DIR into the database.
 
@@ -30,7 +38,9 @@ def main(archive_dir: str, db_path: str, verbose: bool) -> None:
     )
     if show_bar:
         total = pending_bytes(archive_dir, db_path)
-        with click.progressbar(length=total, label="Reading WARC", file=sys.stderr, show_pos=False) as bar:
+        with click.progressbar(
+            length=total, label="Reading WARC", file=sys.stderr, show_pos=False
+        ) as bar:
             summary = extract_archive(archive_dir, db_path, on_bytes=bar.update)
     else:
         summary = extract_archive(archive_dir, db_path)

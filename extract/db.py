@@ -22,36 +22,82 @@ import sqlite_utils
 SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
     "reports": (
         {
-            "id": str, "title": str, "agency": str, "year": int, "format_version": str,
-            "region_code": str, "published": str, "source_url": str, "page_url": str,
-            "source_type": str, "captured_at": str, "warc_filename": str, "warc_record_id": str,
-            "warc_offset": int, "payload_digest": str, "site_name": str, "level": str,
-            "section_1": str, "section_2": str, "section_3": str,
-            "section_4": str, "section_5": str, "section_6": str,
-            "copies": int, "cells_read": int, "checks_failed": int, "parse_problems": str,
+            "id": str,
+            "title": str,
+            "agency": str,
+            "year": int,
+            "format_version": str,
+            "region_code": str,
+            "published": str,
+            "source_url": str,
+            "page_url": str,
+            "source_type": str,
+            "captured_at": str,
+            "warc_filename": str,
+            "warc_record_id": str,
+            "warc_offset": int,
+            "payload_digest": str,
+            "site_name": str,
+            "level": str,
+            "section_1": str,
+            "section_2": str,
+            "section_3": str,
+            "section_4": str,
+            "section_5": str,
+            "section_6": str,
+            "copies": int,
+            "cells_read": int,
+            "checks_failed": int,
+            "parse_problems": str,
             # The date the page itself carries (its 发布日期 meta), beside the one printed in the report.
             "page_published": str,
             # Over successive crawls (extract/versions.py): when its content was first and last
             # archived, when its page answered 404/410, and its place among versions of one address.
-            "first_seen": str, "last_seen": str, "gone_at": str, "version": int,
-            "superseded_by": str, "is_current": int,
+            "first_seen": str,
+            "last_seen": str,
+            "gone_at": str,
+            "version": int,
+            "superseded_by": str,
+            "is_current": int,
         },
         "id",
         [],
     ),
     "documents": (
         {
-            "record_id": str, "url": str, "warc_filename": str, "warc_offset": int,
-            "payload_digest": str, "captured_at": str, "http_status": int, "content_type": str,
-            "kind": str, "source_type": str, "title": str, "page_url": str, "site_name": str,
-            "is_report": int, "report_id": str, "role": str, "reason": str,
+            "record_id": str,
+            "url": str,
+            "warc_filename": str,
+            "warc_offset": int,
+            "payload_digest": str,
+            "captured_at": str,
+            "http_status": int,
+            "content_type": str,
+            "kind": str,
+            "source_type": str,
+            "title": str,
+            "page_url": str,
+            "site_name": str,
+            "is_report": int,
+            "report_id": str,
+            "role": str,
+            "reason": str,
             "revisit_of": str,  # a revisit record: the record id of the original it refers to
         },
         "record_id",
         [("report_id", "reports", "id")],
     ),
     "cells": (
-        {"report_id": str, "tbl": str, "row": str, "col": str, "value": "ANY", "raw": str, "note": str, "derived": int},
+        {
+            "report_id": str,
+            "tbl": str,
+            "row": str,
+            "col": str,
+            "value": "ANY",
+            "raw": str,
+            "note": str,
+            "derived": int,
+        },
         ("report_id", "tbl", "row", "col"),
         [("report_id", "reports", "id")],
     ),
@@ -62,8 +108,13 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
     ),
     "narrative": (
         {
-            "report_id": str, "seq": int, "key": str, "narrative_value": "ANY",
-            "table_value": "ANY", "agrees": int, "quote": str,
+            "report_id": str,
+            "seq": int,
+            "key": str,
+            "narrative_value": "ANY",
+            "table_value": "ANY",
+            "agrees": int,
+            "quote": str,
         },
         ("report_id", "seq"),
         [("report_id", "reports", "id")],
@@ -72,11 +123,28 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
     # with it without reading the WARC again. 'resolved' is 0 until merged into `reports`.
     "parsed_documents": (
         {
-            "record_id": str, "url": str, "page_url": str, "payload_digest": str,
-            "source_type": str, "captured_at": str, "warc_filename": str, "warc_offset": int,
-            "site_name": str, "site_region_code": str, "site_level": str,
-            "title": str, "agency": str, "year": int, "format_version": str, "published": str,
-            "page_published": str, "cells_read": int, "problems": str, "sections": str, "cells": str, "narrative": str,
+            "record_id": str,
+            "url": str,
+            "page_url": str,
+            "payload_digest": str,
+            "source_type": str,
+            "captured_at": str,
+            "warc_filename": str,
+            "warc_offset": int,
+            "site_name": str,
+            "site_region_code": str,
+            "site_level": str,
+            "title": str,
+            "agency": str,
+            "year": int,
+            "format_version": str,
+            "published": str,
+            "page_published": str,
+            "cells_read": int,
+            "problems": str,
+            "sections": str,
+            "cells": str,
+            "narrative": str,
             "resolved": int,
         },
         "record_id",
@@ -84,13 +152,27 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
     ),
     # The text pages of flip-book reports, joined per book once the archive is read (books.py).
     "book_pages": (
-        {"record_id": str, "book": str, "page": int, "text": str, "site_region_code": str,
-         "site_level": str, "assembled": int},
+        {
+            "record_id": str,
+            "book": str,
+            "page": int,
+            "text": str,
+            "site_region_code": str,
+            "site_level": str,
+            "assembled": int,
+        },
         "record_id",
         [("record_id", "documents", "record_id")],
     ),
     "errors": (
-        {"warc_filename": str, "offset": int, "url": str, "stage": str, "reason": str, "logged_at": str},
+        {
+            "warc_filename": str,
+            "offset": int,
+            "url": str,
+            "stage": str,
+            "reason": str,
+            "logged_at": str,
+        },
         ("warc_filename", "offset", "stage"),
         [],
     ),
@@ -98,18 +180,40 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
     # with the same size and complete=1 is skipped, a growing one is resumed at 'offset'.
     "processed_warcs": (
         # archive_dir: where the file was read from, so a server can find the originals again.
-        {"filename": str, "archive_dir": str, "size": int, "offset": int, "complete": int,
-         "records": int, "updated_at": str},
+        {
+            "filename": str,
+            "archive_dir": str,
+            "size": int,
+            "offset": int,
+            "complete": int,
+            "records": int,
+            "updated_at": str,
+        },
         "filename",
         [],
     ),
     # One row per crawl run, from ARCHIVE_DIR/crawls.jsonl (written by crawler/recrawl.py).
     "crawls": (
         {
-            "crawl_id": str, "started": str, "finished": str, "reason": str, "sites_file": str,
-            "sites": int, "site_names": str, "pages": int, "attachments": int, "new": int,
-            "changed": int, "gone": int, "revisits": int, "not_modified": int, "identical": int,
-            "errors": int, "requests": int, "archived_bytes": int, "warc_files": str,
+            "crawl_id": str,
+            "started": str,
+            "finished": str,
+            "reason": str,
+            "sites_file": str,
+            "sites": int,
+            "site_names": str,
+            "pages": int,
+            "attachments": int,
+            "new": int,
+            "changed": int,
+            "gone": int,
+            "revisits": int,
+            "not_modified": int,
+            "identical": int,
+            "errors": int,
+            "requests": int,
+            "archived_bytes": int,
+            "warc_files": str,
         },
         "crawl_id",
         [],
@@ -120,7 +224,13 @@ INDEXES: dict[str, list[list[str]]] = {
     "reports": [["agency", "year"], ["year", "region_code"], ["payload_digest"]],
     "documents": [["url"], ["payload_digest"], ["report_id"], ["page_url"]],
     "checks": [["rule", "ok"]],
-    "parsed_documents": [["agency", "year"], ["payload_digest"], ["page_url"], ["url"], ["resolved", "record_id"]],
+    "parsed_documents": [
+        ["agency", "year"],
+        ["payload_digest"],
+        ["page_url"],
+        ["url"],
+        ["resolved", "record_id"],
+    ],
     "book_pages": [["assembled", "book"], ["book", "page"]],
 }
 
@@ -185,7 +295,9 @@ def upsert_parsed(db: sqlite_utils.Database, rows: list[dict]) -> None:
 def record_errors(db: sqlite_utils.Database, rows: list[dict]) -> None:
     """Record read/decode/document/parse/db errors; the same error seen again is one row."""
     if rows:
-        db.table("errors").upsert_all([{**row, "logged_at": now()} for row in rows], pk=SCHEMA["errors"][1])
+        db.table("errors").upsert_all(
+            [{**row, "logged_at": now()} for row in rows], pk=SCHEMA["errors"][1]
+        )
 
 
 def warc_state(db: sqlite_utils.Database, filename: str) -> dict | None:
@@ -194,12 +306,27 @@ def warc_state(db: sqlite_utils.Database, filename: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def save_warc_state(db: sqlite_utils.Database, filename: str, *, archive_dir: str, size: int, offset: int,
-                    complete: bool, records: int) -> None:
+def save_warc_state(
+    db: sqlite_utils.Database,
+    filename: str,
+    *,
+    archive_dir: str,
+    size: int,
+    offset: int,
+    complete: bool,
+    records: int,
+) -> None:
     """Remember how far ``filename`` has been read (``offset``) and whether it is finished."""
     db.table("processed_warcs").upsert(
-        {"filename": filename, "archive_dir": archive_dir, "size": size, "offset": offset,
-         "complete": int(complete), "records": records, "updated_at": now()},
+        {
+            "filename": filename,
+            "archive_dir": archive_dir,
+            "size": size,
+            "offset": offset,
+            "complete": int(complete),
+            "records": records,
+            "updated_at": now(),
+        },
         pk="filename",
     )
 
@@ -219,14 +346,19 @@ def candidates_where(db: sqlite_utils.Database, where: str, params: list) -> lis
 
 def _decode_candidate(row: dict) -> dict:
     for column in ("sections", "cells", "narrative", "problems"):
-        row[column] = json.loads(row[column]) if row[column] else ([] if column != "sections" else {})
+        row[column] = (
+            json.loads(row[column]) if row[column] else ([] if column != "sections" else {})
+        )
     return row
 
 
 def mark_resolved(db: sqlite_utils.Database, record_ids: Iterable[str]) -> None:
     ids = list(record_ids)
     if ids:
-        db.execute(f"update parsed_documents set resolved = 1 where record_id in ({','.join('?' * len(ids))})", ids)
+        db.execute(
+            f"update parsed_documents set resolved = 1 where record_id in ({','.join('?' * len(ids))})",
+            ids,
+        )
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -243,7 +375,9 @@ def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
     db.execute("delete from reports where id = ?", [report_id])
 
 
-def write_report(db: sqlite_utils.Database, report: dict, cells: list[dict], narrative: list[dict]) -> None:
+def write_report(
+    db: sqlite_utils.Database, report: dict, cells: list[dict], narrative: list[dict]
+) -> None:
     """Write a report with its cells and narrative rows, replacing what it had before."""
     db.table("reports").upsert(report, pk="id")
     for table in ("cells", "narrative"):
@@ -255,7 +389,12 @@ def write_report(db: sqlite_utils.Database, report: dict, cells: list[dict], nar
 def write_checks(db: sqlite_utils.Database, report_id: str, results: Iterable) -> None:
     """Upsert one checks row per rule and refresh the report's count of failed checks."""
     rows = [
-        {"report_id": report_id, "rule": r.rule, "ok": None if r.ok is None else int(r.ok), "detail": r.detail}
+        {
+            "report_id": report_id,
+            "rule": r.rule,
+            "ok": None if r.ok is None else int(r.ok),
+            "detail": r.detail,
+        }
         for r in results
     ]
     db.table("checks").upsert_all(rows, pk=SCHEMA["checks"][1])
@@ -265,19 +404,34 @@ def write_checks(db: sqlite_utils.Database, report_id: str, results: Iterable) -
     )
 
 
-def link_documents(db: sqlite_utils.Database, report_id: str, source_record_id: str, copy_reason: str, record_ids: list[str]) -> None:
+def link_documents(
+    db: sqlite_utils.Database,
+    report_id: str,
+    source_record_id: str,
+    copy_reason: str,
+    record_ids: list[str],
+) -> None:
     """Point every copy of a report at it: the source gets role 'source', the others 'copy'."""
     for record_id in record_ids:
         is_source = record_id == source_record_id
         db.execute(
             "update documents set is_report = 1, report_id = ?, role = ?, reason = ? where record_id = ?",
-            [report_id, "source" if is_source else "copy", None if is_source else copy_reason, record_id],
+            [
+                report_id,
+                "source" if is_source else "copy",
+                None if is_source else copy_reason,
+                record_id,
+            ],
         )
 
 
-def report_cell_values(db: sqlite_utils.Database, report_id: str) -> dict[tuple[str, str, str], object]:
+def report_cell_values(
+    db: sqlite_utils.Database, report_id: str
+) -> dict[tuple[str, str, str], object]:
     """``(tbl, row, col) -> value`` of one stored report."""
     return {
         (row["tbl"], row["row"], row["col"]): row["value"]
-        for row in db.query("select tbl, row, col, value from cells where report_id = ?", [report_id])
+        for row in db.query(
+            "select tbl, row, col, value from cells where report_id = ?", [report_id]
+        )
     }

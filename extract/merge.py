@@ -63,7 +63,10 @@ def source_rank(candidate: dict) -> tuple:
 def best_title(titles: list[str | None]) -> str | None:
     """The first title that names a report, else the first title at all."""
     present = [title for title in titles if title]
-    return next((t for t in present if classify_title(t) is TitleKind.REPORT), present[0] if present else None)
+    return next(
+        (t for t in present if classify_title(t) is TitleKind.REPORT),
+        present[0] if present else None,
+    )
 
 
 def choose_source(group: list[dict]) -> dict:
@@ -111,7 +114,12 @@ def group_candidates(candidates: list[dict]) -> list[list[dict]]:
     """Partition candidates into reports (see the module docstring), whatever their input order."""
     ordered = sorted(
         candidates,
-        key=lambda c: (c.get("captured_at") or "", c.get("warc_filename") or "", c.get("warc_offset") or 0, c["record_id"]),
+        key=lambda c: (
+            c.get("captured_at") or "",
+            c.get("warc_filename") or "",
+            c.get("warc_offset") or 0,
+            c["record_id"],
+        ),
     )
     parent = list(range(len(ordered)))
     members = {i: [i] for i in range(len(ordered))}
@@ -124,8 +132,11 @@ def group_candidates(candidates: list[dict]) -> list[list[dict]]:
 
     def join(i: int, j: int) -> None:
         a, b = find(i), find(j)
-        if a != b and not any(versions_apart(ordered[x], ordered[y], cells_compatible)
-                              for x in members[a] for y in members[b]):
+        if a != b and not any(
+            versions_apart(ordered[x], ordered[y], cells_compatible)
+            for x in members[a]
+            for y in members[b]
+        ):
             parent[a] = b
             members[b] += members.pop(a)
 
@@ -174,7 +185,12 @@ def resolve_reports(db, summary=None) -> None:
     db.execute("delete from temp.run_reports")
     agencies: set[str] = set()
     while True:
-        seed = next(db.query("select record_id from parsed_documents where resolved = 0 order by record_id limit 1"), None)
+        seed = next(
+            db.query(
+                "select record_id from parsed_documents where resolved = 0 order by record_id limit 1"
+            ),
+            None,
+        )
         if seed is None:
             break
         component = connected_candidates(db, seed["record_id"])
@@ -191,7 +207,9 @@ def resolve_reports(db, summary=None) -> None:
             continue
         if summary is not None:
             summary.reports_by_source_type.update(
-                report["source_type"] or "unknown" for report in written if report["id"] not in old_ids
+                report["source_type"] or "unknown"
+                for report in written
+                if report["id"] not in old_ids
             )
         # A deleted report's agency may have lost a year; a written one's may have gained one.
         agencies.update(c["agency"] for c in component if c["agency"])
@@ -209,18 +227,28 @@ def resolve_reports(db, summary=None) -> None:
 
 def _remember(db, report_ids: list[str]) -> None:
     # Plain SQL: sqlite-utils' table helpers only look for tables in the main schema.
-    db.conn.executemany("insert or ignore into temp.run_reports (id) values (?)", [(i,) for i in report_ids])
+    db.conn.executemany(
+        "insert or ignore into temp.run_reports (id) values (?)", [(i,) for i in report_ids]
+    )
 
 
 def _record_failure(db, component: list[dict], exc: Exception, summary) -> None:
     reason = f"writing the report failed: {type(exc).__name__}: {exc}"
     logger.warning("%s (documents %s)", reason, ", ".join(c["url"] for c in component))
     with db.atomic():
-        store.record_errors(db, [
-            {"warc_filename": c["warc_filename"], "offset": c["warc_offset"], "url": c["url"], "stage": "db",
-             "reason": reason}
-            for c in component
-        ])
+        store.record_errors(
+            db,
+            [
+                {
+                    "warc_filename": c["warc_filename"],
+                    "offset": c["warc_offset"],
+                    "url": c["url"],
+                    "stage": "db",
+                    "reason": reason,
+                }
+                for c in component
+            ],
+        )
         # Left unresolved it would be retried forever; the errors rows say what happened.
         store.mark_resolved(db, [c["record_id"] for c in component])
     if summary is not None:
@@ -235,16 +263,26 @@ def connected_candidates(db, seed_record_id: str) -> list[dict]:
     seen: dict[str, set] = {"digest": set(), "page": set(), "agency_year": set(), "report": set()}
     where, params = "p.record_id = ?", [seed_record_id]
     while where:
-        new = [row for row in store.candidates_where(db, where, params) if row["record_id"] not in found]
+        new = [
+            row
+            for row in store.candidates_where(db, where, params)
+            if row["record_id"] not in found
+        ]
         found.update((row["record_id"], row) for row in new)
         keys = {
             "digest": {row["payload_digest"] for row in new},
             "page": {row["page_url"] for row in new if row["page_url"]},
-            "agency_year": {(row["agency"], row["year"]) for row in new if row["agency"] and row["year"]},
+            "agency_year": {
+                (row["agency"], row["year"]) for row in new if row["agency"] and row["year"]
+            },
             "report": {row["current_report_id"] for row in new if row["current_report_id"]},
         }
         conditions, params = [], []
-        for kind, column in (("digest", "p.payload_digest"), ("page", "p.page_url"), ("report", "d.report_id")):
+        for kind, column in (
+            ("digest", "p.payload_digest"),
+            ("page", "p.page_url"),
+            ("report", "d.report_id"),
+        ):
             fresh = sorted(keys[kind] - seen[kind])
             if fresh:
                 conditions.append(f"{column} in ({','.join('?' * len(fresh))})")
@@ -270,7 +308,9 @@ def write_group(db, group: list[dict]) -> dict:
 
     site = next((c for c in ranked if c.get("site_region_code")), source)
     # An attachment linked as '附件下载' names nothing: its page's title still does.
-    page_title = _page_title(db, source["page_url"]) if source["page_url"] != source["url"] else None
+    page_title = (
+        _page_title(db, source["page_url"]) if source["page_url"] != source["url"] else None
+    )
     title = best_title([c["title"] for c in ranked] + [page_title])
     agency = first("agency") or (report_agency(title) if title else None)
     year = first("year") or (report_year(title) if title else None)
@@ -278,57 +318,98 @@ def write_group(db, group: list[dict]) -> dict:
     values = {(c[0], c[1], c[2]): c[3] for c in source["cells"]}
     sections = source["sections"]
     report = {
-        "id": report_id, "title": title, "agency": agency, "year": year,
-        "format_version": source["format_version"], "region_code": region_code,
-        "published": first("published"), "source_url": source["url"], "page_url": source["page_url"],
-        "source_type": source["source_type"], "captured_at": source["captured_at"],
-        "warc_filename": source["warc_filename"], "warc_record_id": source["record_id"],
-        "warc_offset": source["warc_offset"], "payload_digest": source["payload_digest"],
-        "site_name": site.get("site_name"), "level": level,
+        "id": report_id,
+        "title": title,
+        "agency": agency,
+        "year": year,
+        "format_version": source["format_version"],
+        "region_code": region_code,
+        "published": first("published"),
+        "source_url": source["url"],
+        "page_url": source["page_url"],
+        "source_type": source["source_type"],
+        "captured_at": source["captured_at"],
+        "warc_filename": source["warc_filename"],
+        "warc_record_id": source["record_id"],
+        "warc_offset": source["warc_offset"],
+        "payload_digest": source["payload_digest"],
+        "site_name": site.get("site_name"),
+        "level": level,
         **{f"section_{n}": sections.get(str(n)) for n in range(1, 7)},
-        "copies": len(group), "cells_read": source["cells_read"],
+        "copies": len(group),
+        "cells_read": source["cells_read"],
         "parse_problems": "\n".join(source["problems"]) or None,
         "page_published": first("page_published"),
     }
     cells = [
-        {"report_id": report_id, "tbl": tbl, "row": row, "col": col, "value": value, "raw": raw,
-         "note": note, "derived": derived}
+        {
+            "report_id": report_id,
+            "tbl": tbl,
+            "row": row,
+            "col": col,
+            "value": value,
+            "raw": raw,
+            "note": note,
+            "derived": derived,
+        }
         for tbl, row, col, value, raw, note, derived in source["cells"]
     ]
     comparisons, narrative_result = checks.compare_narrative(
         [NarrativeFigure(*figure) for figure in source["narrative"]], values
     )
     narrative = [
-        {"report_id": report_id, "seq": seq, "key": c.key, "narrative_value": c.narrative_value,
-         "table_value": c.table_value, "agrees": None if c.agrees is None else int(c.agrees), "quote": c.quote}
+        {
+            "report_id": report_id,
+            "seq": seq,
+            "key": c.key,
+            "narrative_value": c.narrative_value,
+            "table_value": c.table_value,
+            "agrees": None if c.agrees is None else int(c.agrees),
+            "quote": c.quote,
+        }
         for seq, c in enumerate(comparisons)
     ]
     results = checks.report_checks(values, source["format_version"]) + [narrative_result]
     if report["agency"] is None or report["year"] is None:
         # Without both there is no other year to compare with; recheck_agency never sees it.
         missing = "agency" if report["agency"] is None else "year"
-        results += [checks.CheckResult(rule, None, f"cannot compute: the report's {missing} is unknown")
-                    for rule in checks.CROSS_YEAR_RULES]
+        results += [
+            checks.CheckResult(rule, None, f"cannot compute: the report's {missing} is unknown")
+            for rule in checks.CROSS_YEAR_RULES
+        ]
     store.write_report(db, report, cells, narrative)
     store.write_checks(db, report_id, results)
-    store.link_documents(db, report_id, source["record_id"], f"duplicate of {source['url']}",
-                         [c["record_id"] for c in group])
+    store.link_documents(
+        db,
+        report_id,
+        source["record_id"],
+        f"duplicate of {source['url']}",
+        [c["record_id"] for c in group],
+    )
     return report
 
 
 def _page_title(db, page_url: str | None) -> str | None:
     if not page_url:
         return None
-    row = next(db.query("select title from documents where url = ? and title is not null limit 1", [page_url]), None)
+    row = next(
+        db.query(
+            "select title from documents where url = ? and title is not null limit 1", [page_url]
+        ),
+        None,
+    )
     return row["title"] if row else None
 
 
 def recheck_agency(db, agency: str) -> list[str]:
     """(Re)compute the cross-year checks of every report of ``agency``; returns their ids."""
-    reports = list(db.query(
-        "select id, year, region_code, format_version, cells_read from reports "
-        "where agency = ? and year is not null order by year, id", [agency],
-    ))
+    reports = list(
+        db.query(
+            "select id, year, region_code, format_version, cells_read from reports "
+            "where agency = ? and year is not null order by year, id",
+            [agency],
+        )
+    )
     values: dict[str, dict] = {}
 
     def cells_of(report_id: str) -> dict:
@@ -339,7 +420,8 @@ def recheck_agency(db, agency: str) -> list[str]:
     written = []
     for report in reports:
         earlier = [
-            r for r in reports
+            r
+            for r in reports
             if r["year"] == report["year"] - 1 and _agree(r["region_code"], report["region_code"])
         ]
         last = min(earlier, key=lambda r: (-(r["cells_read"] or 0), r["id"])) if earlier else None
@@ -352,7 +434,9 @@ def recheck_agency(db, agency: str) -> list[str]:
         this_values = cells_of(report["id"])
         results = [
             checks.requests_carry_chain(this_values, last_values, label),
-            checks.active_in_force_chain(this_values, report["format_version"], last_values, last_version, label),
+            checks.active_in_force_chain(
+                this_values, report["format_version"], last_values, last_version, label
+            ),
         ]
         store.write_checks(db, report["id"], results)
         written.append(report["id"])
@@ -362,7 +446,9 @@ def recheck_agency(db, agency: str) -> list[str]:
 _LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
 
 
-def report_region(site_code: str | None, site_level: str | None, agency: str | None) -> tuple[str | None, str | None]:
+def report_region(
+    site_code: str | None, site_level: str | None, agency: str | None
+) -> tuple[str | None, str | None]:
     """The report's region: the site's, narrowed to a lower division the agency's name starts
     with (潍坊市's portal carrying 昌乐县卫生健康局's report → 昌乐县)."""
     chain = leading_regions(agency) if agency else []

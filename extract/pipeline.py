@@ -142,7 +142,9 @@ class _Batch:
     book_pages: list[dict] = field(default_factory=list)
 
 
-def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int], None] | None = None) -> None:
+def read_warc(
+    db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int], None] | None = None
+) -> None:
     """Consider every capture of one file from ``warc.start`` on, committing in batches."""
     summary.warcs_read += 1
     logger.info("Reading %s%s", warc.name, f" from byte {warc.start}" if warc.start else "")
@@ -158,14 +160,21 @@ def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int],
             if batch.book_pages:
                 db.table("book_pages").upsert_all(batch.book_pages, pk="record_id")
             store.save_warc_state(
-                db, warc.name, archive_dir=warc.archive_dir, size=max(warc.size, position),
-                offset=position, complete=complete, records=records,
+                db,
+                warc.name,
+                archive_dir=warc.archive_dir,
+                size=max(warc.size, position),
+                offset=position,
+                complete=complete,
+                records=records,
             )
         for rows in (batch.documents, batch.parsed, batch.errors, batch.book_pages):
             rows.clear()
 
     try:
-        for record, metadata, end in captures(warc.path, start=warc.start, salvage=not warc.is_open):
+        for record, metadata, end in captures(
+            warc.path, start=warc.start, salvage=not warc.is_open
+        ):
             document, parsed, error = consider(record, metadata, warc.name)
             if isinstance(parsed, BookPage):
                 batch.book_pages.append(books.page_row(document, metadata, parsed.text))
@@ -179,7 +188,11 @@ def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int],
                 summary.not_reports[_reason_kind(document["reason"])] += 1
             if error is not None:
                 batch.errors.append(error)
-                summary.add_error(f"{warc.name}@{record.offset} {record.target_uri}", error["stage"], error["reason"])
+                summary.add_error(
+                    f"{warc.name}@{record.offset} {record.target_uri}",
+                    error["stage"],
+                    error["reason"],
+                )
             if on_bytes is not None:
                 on_bytes(end - position)
             position = end
@@ -190,8 +203,13 @@ def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int],
         if not warc.is_open:
             logger.warning("%s", damage)
             batch.errors.append(
-                {"warc_filename": warc.name, "offset": damage.offset, "url": None, "stage": "read",
-                 "reason": f"damaged WARC, records after byte {damage.offset} unreadable: {damage.reason}"}
+                {
+                    "warc_filename": warc.name,
+                    "offset": damage.offset,
+                    "url": None,
+                    "stage": "read",
+                    "reason": f"damaged WARC, records after byte {damage.offset} unreadable: {damage.reason}",
+                }
             )
             summary.add_error(f"{warc.name}@{damage.offset}", "read", damage.reason)
     if on_bytes is not None and warc.size > position:
@@ -199,7 +217,9 @@ def read_warc(db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int],
     commit(complete=not warc.is_open)
 
 
-def captures(path: Path, *, start: int = 0, salvage: bool = True) -> Iterator[tuple[ArchivedRecord, dict, int]]:
+def captures(
+    path: Path, *, start: int = 0, salvage: bool = True
+) -> Iterator[tuple[ArchivedRecord, dict, int]]:
     """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit record.
 
     The metadata record the crawler writes right after a response is paired with it. The resume
@@ -253,7 +273,9 @@ def _reason_kind(reason: str | None) -> str:
     return (reason or "unknown").split(":", 1)[0]
 
 
-def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[dict, dict | BookPage | None, dict | None]:
+def consider(
+    record: ArchivedRecord, metadata: dict, warc_name: str
+) -> tuple[dict, dict | BookPage | None, dict | None]:
     """Decide what one archived response is: ``(documents row, parse result, errors row or None)``.
 
     The parse result is a parsed_documents row, a :class:`BookPage` (a flip-book page, whose
@@ -286,11 +308,19 @@ def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[di
         if stage is None:
             return document, None, None
         logger.warning("%s@%s %s: %s failed: %s", warc_name, record.offset, url, stage, detail)
-        error = {"warc_filename": warc_name, "offset": record.offset, "url": url, "stage": stage, "reason": detail}
+        error = {
+            "warc_filename": warc_name,
+            "offset": record.offset,
+            "url": url,
+            "stage": stage,
+            "reason": detail,
+        }
         return document, None, error
 
     if record.rec_type == "revisit":  # seen again, content archived before: counted, never re-read
-        return skip("revisit: " + ("not modified" if record.http_status == 304 else "identical payload"))
+        return skip(
+            "revisit: " + ("not modified" if record.http_status == 304 else "identical payload")
+        )
     if record.rec_type == "response" and record.http_status != 200:
         return skip(f"HTTP {record.http_status}")
     if kind == "robots" or url.split("?", 1)[0].endswith("/robots.txt"):
@@ -321,7 +351,9 @@ def consider(record: ArchivedRecord, metadata: dict, warc_name: str) -> tuple[di
     document["source_type"] = "zip" if source_type == "zip" else text.source_type
     # A page's own title beats the link text that led to it (list pages cut titles short with
     # '…'); an attachment's link text beats its file's title ('Microsoft Word - 文档1').
-    document["title"] = title = best_title([hint, text.title] if kind == "attachment" else [text.title, hint])
+    document["title"] = title = best_title(
+        [hint, text.title] if kind == "attachment" else [text.title, hint]
+    )
     if text.needs_ocr:
         return skip("needs OCR")
     if is_book_page:
@@ -345,11 +377,16 @@ def best_zip_member(body: bytes, title_hint: str | None):
         if isinstance(text, DocumentError):
             reasons.append(f"{name}: {text.reason}")
             continue
-        cells = sum(c.value is not None for c in parse_report(text.text, title_hint=title_hint).cells.values())
+        cells = sum(
+            c.value is not None
+            for c in parse_report(text.text, title_hint=title_hint).cells.values()
+        )
         if cells > best_cells:
             best, best_cells = text, cells
     if best is None:
-        raise DocumentError("no readable document in the ZIP" + (f" ({'; '.join(reasons)})" if reasons else ""))
+        raise DocumentError(
+            "no readable document in the ZIP" + (f" ({'; '.join(reasons)})" if reasons else "")
+        )
     return best
 
 
@@ -371,8 +408,20 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
         for key, cell in sorted(report.cells.items())
     ]
     return {
-        **{k: document[k] for k in ("record_id", "url", "page_url", "payload_digest", "source_type",
-                                    "captured_at", "warc_filename", "warc_offset", "site_name")},
+        **{
+            k: document[k]
+            for k in (
+                "record_id",
+                "url",
+                "page_url",
+                "payload_digest",
+                "source_type",
+                "captured_at",
+                "warc_filename",
+                "warc_offset",
+                "site_name",
+            )
+        },
         "site_region_code": metadata.get("site-region-code"),
         "site_level": metadata.get("site-level"),
         "title": titles[0] if titles else None,
@@ -386,7 +435,10 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
         "sections": json.dumps({str(n): s for n, s in report.sections.items()}, ensure_ascii=False),
         "cells": json.dumps(cells, ensure_ascii=False),
         "narrative": json.dumps(
-            [[f.key if isinstance(f.key, str) else key_str(f.key), f.value, f.quote] for f in report.narrative],
+            [
+                [f.key if isinstance(f.key, str) else key_str(f.key), f.value, f.quote]
+                for f in report.narrative
+            ],
             ensure_ascii=False,
         ),
     }

@@ -37,7 +37,11 @@ SEEN = "(coalesce(http_status, 200) between 200 and 299 or http_status = 304)"
 
 def versions_apart(a: dict, b: dict, cells_compatible) -> bool:
     """Two parsed captures of one address whose content and numbers differ: versions, not copies."""
-    return a["url"] == b["url"] and a["payload_digest"] != b["payload_digest"] and not cells_compatible(a, b)
+    return (
+        a["url"] == b["url"]
+        and a["payload_digest"] != b["payload_digest"]
+        and not cells_compatible(a, b)
+    )
 
 
 # --- crawls ------------------------------------------------------------------------------------
@@ -51,7 +55,9 @@ def import_crawls(db, archive_dir) -> int:
     columns = SCHEMA["crawls"][0]
     rows: dict[str, dict] = {}
     for path in sorted(Path(archive_dir).rglob(CRAWLS_LOG)):
-        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        for number, line in enumerate(
+            path.read_text(encoding="utf-8", errors="replace").splitlines(), 1
+        ):
             if not line.strip():
                 continue
             try:
@@ -79,44 +85,79 @@ def _cell(value):
 def refresh_versions(db) -> None:
     """Recompute first/last seen, gone and the version columns of every report."""
     first_seen, digests, urls = {}, defaultdict(set), defaultdict(set)
-    for row in db.query("select report_id, url, payload_digest, captured_at from documents where report_id is not null"):
+    for row in db.query(
+        "select report_id, url, payload_digest, captured_at from documents where report_id is not null"
+    ):
         report = row["report_id"]
-        first_seen[report] = min(filter(None, (first_seen.get(report), row["captured_at"])), default=None)
+        first_seen[report] = min(
+            filter(None, (first_seen.get(report), row["captured_at"])), default=None
+        )
         digests[report].add(row["payload_digest"])
         urls[report].add(row["url"])
-    seen = {row["payload_digest"]: row["last"] for row in db.query(
-        f"select payload_digest, max(captured_at) as last from documents where {SEEN} and payload_digest in"
-        " (select payload_digest from documents where report_id is not null) group by payload_digest")}
+    seen = {
+        row["payload_digest"]: row["last"]
+        for row in db.query(
+            f"select payload_digest, max(captured_at) as last from documents where {SEEN} and payload_digest in"
+            " (select payload_digest from documents where report_id is not null) group by payload_digest"
+        )
+    }
     latest = latest_captures(db)
     years = {row["id"]: row["year"] for row in db.query("select id, year from reports")}
     rows = {}
     for report in years:
-        last_seen = max((seen[d] for d in digests[report] if d in seen), default=first_seen.get(report))
-        gone = [latest[url][1] for url in urls[report]
-                if url in latest and latest[url][0] in GONE_STATUSES and latest[url][1] > (last_seen or "")]
-        rows[report] = {"first_seen": first_seen.get(report), "last_seen": last_seen,
-                        "gone_at": min(gone, default=None)}
+        last_seen = max(
+            (seen[d] for d in digests[report] if d in seen), default=first_seen.get(report)
+        )
+        gone = [
+            latest[url][1]
+            for url in urls[report]
+            if url in latest
+            and latest[url][0] in GONE_STATUSES
+            and latest[url][1] > (last_seen or "")
+        ]
+        rows[report] = {
+            "first_seen": first_seen.get(report),
+            "last_seen": last_seen,
+            "gone_at": min(gone, default=None),
+        }
     for lineage in lineages(urls, years):
         ordered = sorted(lineage, key=lambda report: (rows[report]["first_seen"] or "", report))
         for number, report in enumerate(ordered, 1):
             newer = ordered[number] if number < len(ordered) else None
-            rows[report].update(version=number, superseded_by=newer,
-                                is_current=int(newer is None and rows[report]["gone_at"] is None))
+            rows[report].update(
+                version=number,
+                superseded_by=newer,
+                is_current=int(newer is None and rows[report]["gone_at"] is None),
+            )
     with db.atomic():
         db.conn.executemany(
             "update reports set first_seen = ?, last_seen = ?, gone_at = ?, version = ?, superseded_by = ?,"
             " is_current = ? where id = ?",
-            [(r["first_seen"], r["last_seen"], r["gone_at"], r["version"], r["superseded_by"], r["is_current"], report)
-             for report, r in rows.items()],
+            [
+                (
+                    r["first_seen"],
+                    r["last_seen"],
+                    r["gone_at"],
+                    r["version"],
+                    r["superseded_by"],
+                    r["is_current"],
+                    report,
+                )
+                for report, r in rows.items()
+            ],
         )
 
 
 def latest_captures(db) -> dict[str, tuple[int | None, str]]:
     """``url -> (http status, captured_at)`` of the last capture of every URL a report was read from."""
-    return {row["url"]: (row["http_status"], row["captured_at"]) for row in db.query(
-        "select url, http_status, captured_at from (select url, http_status, captured_at,"
-        " row_number() over (partition by url order by captured_at desc, record_id) as n from documents"
-        " where url in (select url from documents where report_id is not null)) where n = 1")}
+    return {
+        row["url"]: (row["http_status"], row["captured_at"])
+        for row in db.query(
+            "select url, http_status, captured_at from (select url, http_status, captured_at,"
+            " row_number() over (partition by url order by captured_at desc, record_id) as n from documents"
+            " where url in (select url from documents where report_id is not null)) where n = 1"
+        )
+    }
 
 
 def lineages(urls: dict[str, set[str]], years: dict[str, int | None]) -> list[list[str]]:
@@ -136,7 +177,11 @@ def lineages(urls: dict[str, set[str]], years: dict[str, int | None]) -> list[li
     for reports in by_url.values():
         for a in reports:
             for b in reports:
-                if a in parent and b in parent and (years[a] is None or years[b] is None or years[a] == years[b]):
+                if (
+                    a in parent
+                    and b in parent
+                    and (years[a] is None or years[b] is None or years[a] == years[b])
+                ):
                     parent[find(a)] = find(b)
     groups = defaultdict(list)
     for report in years:

@@ -20,8 +20,20 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass
@@ -44,11 +56,17 @@ class Source:
     @classmethod
     def from_report(cls, report: dict, preserved_url: str | None = None) -> Source:
         return cls(
-            report_id=report["id"], agency=report.get("agency"), title=report.get("title"),
-            year=report.get("year"), published=report.get("published") or report.get("page_published"),
-            captured_at=report.get("captured_at"), url=report.get("source_url"),
-            site_name=report.get("site_name"), warc_filename=report.get("warc_filename"),
-            record_id=report.get("warc_record_id"), payload_digest=report.get("payload_digest"),
+            report_id=report["id"],
+            agency=report.get("agency"),
+            title=report.get("title"),
+            year=report.get("year"),
+            published=report.get("published") or report.get("page_published"),
+            captured_at=report.get("captured_at"),
+            url=report.get("source_url"),
+            site_name=report.get("site_name"),
+            warc_filename=report.get("warc_filename"),
+            record_id=report.get("warc_record_id"),
+            payload_digest=report.get("payload_digest"),
             preserved_url=preserved_url,
         )
 
@@ -85,7 +103,9 @@ def iso_date(text: str | None) -> str | None:
     if parts is None:
         return None
     year, month, day = parts
-    return "-".join([f"{year:04d}"] + [f"{p:02d}" for p in (month, day) if p is not None][: 2 if month else 0])
+    return "-".join(
+        [f"{year:04d}"] + [f"{p:02d}" for p in (month, day) if p is not None][: 2 if month else 0]
+    )
 
 
 def gbt7714(source: Source) -> str:
@@ -116,7 +136,9 @@ def apa(source: Source) -> str:
     description = "Annual report on government information disclosure"
     if source.year:
         description += f", {source.year}"
-    text = f"{source.author}. ({_apa_date(source.published)}). {source.display_title} [{description}]."
+    text = (
+        f"{source.author}. ({_apa_date(source.published)}). {source.display_title} [{description}]."
+    )
     if source.site_name and source.site_name != source.author:
         text += f" {source.site_name}."
     captured = parse_date(source.captured_at)
@@ -128,8 +150,18 @@ def apa(source: Source) -> str:
     return text
 
 
-_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
-                   "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
 
 
 def bibtex_escape(text: str) -> str:

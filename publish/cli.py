@@ -17,18 +17,25 @@ def prepare_command(db_path: str) -> None:
     from publish.views import prepare
 
     summary = prepare(db_path)
-    click.echo(f"{db_path}: views {', '.join(summary['views'])}; {summary['regions']} regions; "
-               f"{summary['indexed']} reports indexed for search")
+    click.echo(
+        f"{db_path}: views {', '.join(summary['views'])}; {summary['regions']} regions; "
+        f"{summary['indexed']} reports indexed for search"
+    )
 
 
 @cli.command("serve")
 @click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--port", default=8001, show_default=True, help="Port to listen on (127.0.0.1).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--archive-dir", type=click.Path(exists=True, file_okay=False),
-              help="Where the WARC files are (default: $ARCHIVE_DIR, else as recorded in the database).")
+@click.option(
+    "--archive-dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="Where the WARC files are (default: $ARCHIVE_DIR, else as recorded in the database).",
+)
 @click.option("--no-prepare", is_flag=True, help="Serve as is (a read-only copy already prepared).")
-def serve_command(db_path: str, port: int, host: str, archive_dir: str | None, no_prepare: bool) -> None:
+def serve_command(
+    db_path: str, port: int, host: str, archive_dir: str | None, no_prepare: bool
+) -> None:
     """Prepare DB_PATH and serve it in Datasette with the nianbao plugin."""
     from publish.serve import serve
 
@@ -37,14 +44,23 @@ def serve_command(db_path: str, port: int, host: str, archive_dir: str | None, n
 
 @cli.command("pywb")
 @click.argument("archive_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--root", required=True, type=click.Path(file_okay=False), help="pywb's working directory (created).")
+@click.option(
+    "--root",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="pywb's working directory (created).",
+)
 @click.option("--collection", default="nianbao", show_default=True)
-@click.option("--wb-manager", default="wb-manager", show_default=True, help="The wb-manager executable.")
+@click.option(
+    "--wb-manager", default="wb-manager", show_default=True, help="The wb-manager executable."
+)
 def pywb_command(archive_dir: str, root: str, collection: str, wb_manager: str) -> None:
     """Make a pywb collection of every WARC under ARCHIVE_DIR (then run `wayback` in ROOT)."""
     from publish.replay import make_collection
 
     added = make_collection(archive_dir, root, collection=collection, wb_manager=wb_manager)
-    click.echo(f"{len(added)} WARC files added to collection {collection!r} in {root}; now run:\n"
-               f"  cd {root} && wayback --bind 127.0.0.1 --port 8080\n"
-               f"and open http://127.0.0.1:8080/{collection}/*/<original url>")
+    click.echo(
+        f"{len(added)} WARC files added to collection {collection!r} in {root}; now run:\n"
+        f"  cd {root} && wayback --bind 127.0.0.1 --port 8080\n"
+        f"and open http://127.0.0.1:8080/{collection}/*/<original url>"
+    )

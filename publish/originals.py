@@ -40,7 +40,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from archive.reader import ArchivedRecord, decode_content, resolve_archive_path
 
-UUID = re.compile(r"^(?:<?urn:uuid:)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})>?$")
+UUID = re.compile(
+    r"^(?:<?urn:uuid:)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})>?$"
+)
 CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 INLINE_TYPES = ("text/html", "application/xhtml+xml", "application/pdf", "text/plain", "image/")
 ARCHIVE_DIR_COLUMNS = ("archive_dir", "archive_directory", "warc_dir")
@@ -57,7 +59,9 @@ def original_path(record_id: str) -> str:
     return f"/-/original/{record_uuid(record_id) or quote(record_id, safe='')}"
 
 
-def recorded_archive_dirs(conn: sqlite3.Connection, db_path: str | os.PathLike | None = None) -> list[Path]:
+def recorded_archive_dirs(
+    conn: sqlite3.Connection, db_path: str | os.PathLike | None = None
+) -> list[Path]:
     """Archive directories the extractor recorded in the database, existing ones first.
 
     Any table column named ``archive_dir`` (or ``archive_directory``, ``warc_dir``) counts. A
@@ -69,7 +73,9 @@ def recorded_archive_dirs(conn: sqlite3.Connection, db_path: str | os.PathLike |
         columns = [row[1] for row in conn.execute(f"pragma table_info([{table}])")]
         for column in columns:
             if column.lower() in ARCHIVE_DIR_COLUMNS:
-                for (value,) in conn.execute(f"select distinct [{column}] from [{table}] where [{column}] is not null"):
+                for (value,) in conn.execute(
+                    f"select distinct [{column}] from [{table}] where [{column}] is not null"
+                ):
                     found.extend(_candidates(str(value), db_path))
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=lambda path: not path.is_dir())
@@ -90,7 +96,13 @@ def safe_archive_path(archive_dir: str | os.PathLike, name: str) -> Path:
     :func:`archive.reader.resolve_archive_path`. A file still being written (``NAME.open``) is
     found under its final name.
     """
-    if not isinstance(name, str) or not name or "\\" in name or "\x00" in name or name.startswith("/"):
+    if (
+        not isinstance(name, str)
+        or not name
+        or "\\" in name
+        or "\x00" in name
+        or name.startswith("/")
+    ):
         raise ValueError(f"not a relative archive file name: {name!r}")
     parts = name.split("/")
     if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
@@ -103,7 +115,11 @@ def safe_archive_path(archive_dir: str | os.PathLike, name: str) -> Path:
         return resolve_archive_path(parent, parts[-1])
     except ValueError:
         unfinished = (parent / (parts[-1] + ".open")).resolve()
-        if parts[-1].endswith((".warc.gz", ".warc")) and unfinished.parent == parent and unfinished.is_file():
+        if (
+            parts[-1].endswith((".warc.gz", ".warc"))
+            and unfinished.parent == parent
+            and unfinished.is_file()
+        ):
             return unfinished
         raise
 
@@ -146,7 +162,9 @@ def _located_row(conn: sqlite3.Connection, record_id: str) -> tuple | None:
     forms = [f"<urn:uuid:{uuid}>", f"urn:uuid:{uuid}", uuid]
     marks = ", ".join("?" * len(forms))
     columns = {row[1] for row in conn.execute("pragma table_info(documents)")}
-    revisit_of = "revisit_of" if "revisit_of" in columns else "null"  # databases from before recrawls
+    revisit_of = (
+        "revisit_of" if "revisit_of" in columns else "null"
+    )  # databases from before recrawls
     return conn.execute(
         f"select record_id, warc_filename, warc_offset, {revisit_of} from documents where lower(record_id) in ({marks}) "
         f"union all select warc_record_id, warc_filename, warc_offset, null from reports where lower(warc_record_id) in ({marks}) "
@@ -159,7 +177,11 @@ def _located_row(conn: sqlite3.Connection, record_id: str) -> tuple | None:
 
 
 def _codings(value: str | None) -> list[str]:
-    return [c.strip().lower() for c in (value or "").split(",") if c.strip() and c.strip().lower() != "identity"]
+    return [
+        c.strip().lower()
+        for c in (value or "").split(",")
+        if c.strip() and c.strip().lower() != "identity"
+    ]
 
 
 def accepts(accept_encoding: str | None, coding: str) -> bool:
@@ -217,8 +239,13 @@ def memento_datetime(warc_date: str | None) -> str | None:
     return format_datetime(moment, usegmt=True) if moment.tzinfo else None
 
 
-def original_response(record: ArchivedRecord, accept_encoding: str | None = None, *, decoded: bool = False,
-                      download: bool = False) -> tuple[int, dict[str, str], bytes, str]:
+def original_response(
+    record: ArchivedRecord,
+    accept_encoding: str | None = None,
+    *,
+    decoded: bool = False,
+    download: bool = False,
+) -> tuple[int, dict[str, str], bytes, str]:
     """``(status, headers, body, content_type)`` answering a request for ``record``'s payload."""
     body = record.payload or b""
     content_type = (record.content_type or "").strip() or "application/octet-stream"
@@ -256,7 +283,11 @@ def original_response(record: ArchivedRecord, accept_encoding: str | None = None
                 content_type, download = "application/octet-stream", True
 
     media_type = content_type.split(";")[0].strip().lower()
-    inline = not download and any(media_type == t or (t.endswith("/") and media_type.startswith(t)) for t in INLINE_TYPES)
-    headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", download_name(record))
+    inline = not download and any(
+        media_type == t or (t.endswith("/") and media_type.startswith(t)) for t in INLINE_TYPES
+    )
+    headers["Content-Disposition"] = content_disposition(
+        "inline" if inline else "attachment", download_name(record)
+    )
     headers["Content-Length"] = str(len(body))
     return 200, headers, body, content_type

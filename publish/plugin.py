@@ -37,7 +37,12 @@ logger = logging.getLogger(__name__)
 
 PLUGIN = "nianbao"
 SECTION_PREVIEW = 24
-VIEW_TABLES = {"report_requests_summary", "report_requests_table", "report_appeals_table", "report_active_table"}
+VIEW_TABLES = {
+    "report_requests_summary",
+    "report_requests_table",
+    "report_appeals_table",
+    "report_active_table",
+}
 
 
 def url_var(request, name: str) -> str:
@@ -89,7 +94,9 @@ async def original_view(request, datasette):
         if located is None:
             return None, None
         try:
-            return located, originals.find_archive_file(archive_dirs(datasette, conn, database.path), located.warc_filename)
+            return located, originals.find_archive_file(
+                archive_dirs(datasette, conn, database.path), located.warc_filename
+            )
         except ValueError:
             return located, None
 
@@ -99,12 +106,19 @@ async def original_view(request, datasette):
     if path is None:
         raise NotFound(f"The archive file {located.warc_filename} is not in the archive directory")
     try:
-        record = await asyncio.get_running_loop().run_in_executor(None, read_record, path, located.warc_offset)
+        record = await asyncio.get_running_loop().run_in_executor(
+            None, read_record, path, located.warc_offset
+        )
     except (ArchiveReadError, ValueError, OSError):
         logger.exception("cannot read %s at %s", path, located.warc_offset)
-        return Response.text("The archived record could not be read (see the server log).", status=500)
-    if originals.record_uuid(record.record_id) != originals.record_uuid(located.record_id) or record.rec_type not in (
-        "response", "resource",
+        return Response.text(
+            "The archived record could not be read (see the server log).", status=500
+        )
+    if originals.record_uuid(record.record_id) != originals.record_uuid(
+        located.record_id
+    ) or record.rec_type not in (
+        "response",
+        "resource",
     ):
         raise NotFound("The archive holds a different record at that place")
     status, headers, body, content_type = originals.original_response(
@@ -128,26 +142,41 @@ async def cite_view(request, datasette):
     report = dict(rows[0])
     preserved = None
     if report.get("warc_record_id"):
-        preserved = datasette.absolute_url(request, datasette.urls.path(originals.original_path(report["warc_record_id"])))
+        preserved = datasette.absolute_url(
+            request, datasette.urls.path(originals.original_path(report["warc_record_id"]))
+        )
     source = citations.Source.from_report(report, preserved)
     styles = citations.all_styles(source)
     if request.url_vars.get("ext") == ".bib":
         return Response(styles["bibtex"] + "\n", content_type="text/plain; charset=utf-8")
-    documents = (await database.execute(
-        "select record_id, url, content_type, source_type, role, captured_at, payload_digest, warc_filename "
-        "from documents where report_id = ? order by role = 'source' desc, captured_at", [report_id],
-    )).rows
-    return Response.html(await datasette.render_template(
-        "nianbao_cite.html",
-        {
-            "report": report, "source": source, "styles": styles, "preserved_url": preserved,
-            "database_name": database.name,
-            "documents": [{**dict(d), "original": originals.original_path(d["record_id"])} for d in documents],
-            "original": originals.original_path(report["warc_record_id"]) if report.get("warc_record_id") else None,
-            "report_url": datasette.urls.row(database.name, "reports", report_id),
-        },
-        request=request,
-    ))
+    documents = (
+        await database.execute(
+            "select record_id, url, content_type, source_type, role, captured_at, payload_digest, warc_filename "
+            "from documents where report_id = ? order by role = 'source' desc, captured_at",
+            [report_id],
+        )
+    ).rows
+    return Response.html(
+        await datasette.render_template(
+            "nianbao_cite.html",
+            {
+                "report": report,
+                "source": source,
+                "styles": styles,
+                "preserved_url": preserved,
+                "database_name": database.name,
+                "documents": [
+                    {**dict(d), "original": originals.original_path(d["record_id"])}
+                    for d in documents
+                ],
+                "original": originals.original_path(report["warc_record_id"])
+                if report.get("warc_record_id")
+                else None,
+                "report_url": datasette.urls.row(database.name, "reports", report_id),
+            },
+            request=request,
+        )
+    )
 
 
 # --- /-/search --------------------------------------------------------------------------------
@@ -158,16 +187,23 @@ async def search_view(request, datasette):
     database = reports_database(datasette)
     results = await search.search_reports(database, query) if query else []
     for result in results:
-        result["original"] = originals.original_path(result["warc_record_id"]) if result["warc_record_id"] else None
-    return Response.html(await datasette.render_template(
-        "nianbao_search.html",
-        {
-            "q": query, "terms": search.split_terms(query), "results": results,
-            "database_name": database.name, "min_trigram": search.MIN_TRIGRAM,
-            "table_url": datasette.urls.table(database.name, "reports"),
-        },
-        request=request,
-    ))
+        result["original"] = (
+            originals.original_path(result["warc_record_id"]) if result["warc_record_id"] else None
+        )
+    return Response.html(
+        await datasette.render_template(
+            "nianbao_search.html",
+            {
+                "q": query,
+                "terms": search.split_terms(query),
+                "results": results,
+                "database_name": database.name,
+                "min_trigram": search.MIN_TRIGRAM,
+                "table_url": datasette.urls.table(database.name, "reports"),
+            },
+            request=request,
+        )
+    )
 
 
 @hookimpl
@@ -216,23 +252,35 @@ def render_cell(row, value, column, table, database, datasette):
     if table == "reports" and column == "title":
         links = [_link(urls.path(cite_path(_get(row, "id"))), "引用 cite")]
         if _get(row, "warc_record_id"):
-            links.append(_link(urls.path(originals.original_path(_get(row, "warc_record_id"))), "原件 original"))
+            links.append(
+                _link(
+                    urls.path(originals.original_path(_get(row, "warc_record_id"))), "原件 original"
+                )
+            )
         return Markup(f"{escape(value)}<br><small>{' · '.join(links)}</small>")
     if table == "reports" and column.startswith("section_") and isinstance(value, str):
         # Whole sections would make every row a page long: show the start, unfold the rest.
         head = value.strip()[:SECTION_PREVIEW]
-        return Markup(f"<details><summary>{escape(head)}… ({len(value)} 字 chars)</summary>{escape(value)}</details>")
+        return Markup(
+            f"<details><summary>{escape(head)}… ({len(value)} 字 chars)</summary>{escape(value)}</details>"
+        )
     if table == "documents" and column == "url" and _get(row, "record_id"):
         shown = escape(value)
         if str(value).startswith(("http://", "https://")):
-            shown = Markup(f'<a href="{escape(value)}" rel="nofollow noreferrer">{escape(value)}</a>')
-        original = _link(urls.path(originals.original_path(_get(row, "record_id"))), "原件 original")
+            shown = Markup(
+                f'<a href="{escape(value)}" rel="nofollow noreferrer">{escape(value)}</a>'
+            )
+        original = _link(
+            urls.path(originals.original_path(_get(row, "record_id"))), "原件 original"
+        )
         return Markup(f"{shown}<br><small>{original}</small>")
     if column == "warc_record_id" or (table == "documents" and column == "record_id"):
         return Markup(_link(urls.path(originals.original_path(str(value))), str(value)))
     if (table in VIEW_TABLES or table is None) and column == "report_id":
-        links = [_link(urls.row(database, "reports", tilde_encode(str(value))), str(value)),
-                 _link(urls.path(cite_path(value)), "引用 cite")]
+        links = [
+            _link(urls.row(database, "reports", tilde_encode(str(value))), str(value)),
+            _link(urls.path(cite_path(value)), "引用 cite"),
+        ]
         return Markup(" · ".join(links))
     return None
 

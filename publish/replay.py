@@ -20,8 +20,14 @@ from pathlib import Path
 from extract.pipeline import find_warcs
 
 
-def make_collection(archive_dir: str | os.PathLike, root: str | os.PathLike, *, collection: str = "nianbao",
-                    wb_manager: str = "wb-manager", timeout: float = 300) -> list[Path]:
+def make_collection(
+    archive_dir: str | os.PathLike,
+    root: str | os.PathLike,
+    *,
+    collection: str = "nianbao",
+    wb_manager: str = "wb-manager",
+    timeout: float = 300,
+) -> list[Path]:
     """Create (or extend) pywb collection ``collection`` in ``root`` with every finished WARC file.
 
     Files still being written (``.open``) are left out. Returns the files added.
@@ -30,11 +36,23 @@ def make_collection(archive_dir: str | os.PathLike, root: str | os.PathLike, *, 
     root.mkdir(parents=True, exist_ok=True)
     warcs = [path for path in find_warcs(archive_dir) if path.name.endswith((".warc.gz", ".warc"))]
     if not (root / "collections" / collection).is_dir():
-        subprocess.run([wb_manager, "init", collection], cwd=root, check=True, timeout=timeout,
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [wb_manager, "init", collection],
+            cwd=root,
+            check=True,
+            timeout=timeout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
     present = {path.name for path in (root / "collections" / collection / "archive").glob("*")}
     new = [path for path in warcs if path.name not in present]
     if new:
-        subprocess.run([wb_manager, "add", collection, *[str(path.resolve()) for path in new]], cwd=root,
-                       check=True, timeout=timeout, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [wb_manager, "add", collection, *[str(path.resolve()) for path in new]],
+            cwd=root,
+            check=True,
+            timeout=timeout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
     return new

@@ -45,7 +45,9 @@ def fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def match_clause(query: str, id_column: str = "id", prefix: str = "nianbao_q") -> tuple[str | None, dict]:
+def match_clause(
+    query: str, id_column: str = "id", prefix: str = "nianbao_q"
+) -> tuple[str | None, dict]:
     """SQL that is true for the rows whose report contains every term of ``query``.
 
     Returns ``(sql, params)`` to AND into a ``where`` over a table whose report id is in
@@ -55,7 +57,9 @@ def match_clause(query: str, id_column: str = "id", prefix: str = "nianbao_q") -
     for i, term in enumerate(split_terms(query)):
         name = f"{prefix}{i}"
         if len(term) >= MIN_TRIGRAM:
-            clauses.append(f"{id_column} in (select report_id from [{FTS_TABLE}] where [{FTS_TABLE}] match :{name})")
+            clauses.append(
+                f"{id_column} in (select report_id from [{FTS_TABLE}] where [{FTS_TABLE}] match :{name})"
+            )
             params[name] = fts_phrase(term)
         else:
             clauses.append(

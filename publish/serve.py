@@ -39,7 +39,9 @@ def register_plugin() -> None:
         pm.register(publish, name="nianbao")
 
 
-def load_metadata(path: str | Path = METADATA_PATH, archive_dir: str | os.PathLike | None = None) -> dict:
+def load_metadata(
+    path: str | Path = METADATA_PATH, archive_dir: str | os.PathLike | None = None
+) -> dict:
     """The metadata, with the plugin's ``archive_dir`` set when one is given."""
     metadata = json.loads(Path(path).read_text(encoding="utf-8"))
     if archive_dir is not None:
@@ -48,8 +50,13 @@ def load_metadata(path: str | Path = METADATA_PATH, archive_dir: str | os.PathLi
     return metadata
 
 
-def build_datasette(db_path: str | Path, *, archive_dir: str | os.PathLike | None = None,
-                    metadata_path: str | Path = METADATA_PATH, run_prepare: bool = True) -> Datasette:
+def build_datasette(
+    db_path: str | Path,
+    *,
+    archive_dir: str | os.PathLike | None = None,
+    metadata_path: str | Path = METADATA_PATH,
+    run_prepare: bool = True,
+) -> Datasette:
     """A Datasette instance serving ``db_path`` as ``nianbao`` with the plugin registered."""
     db_path = Path(db_path)
     if not db_path.is_file():
@@ -60,14 +67,22 @@ def build_datasette(db_path: str | Path, *, archive_dir: str | os.PathLike | Non
         archive_dir = os.environ["ARCHIVE_DIR"]
     register_plugin()
     datasette = Datasette(metadata=load_metadata(metadata_path, archive_dir), settings=SETTINGS)
-    datasette.add_database(Database(datasette, path=str(db_path), is_mutable=True), name=DATABASE_NAME)
+    datasette.add_database(
+        Database(datasette, path=str(db_path), is_mutable=True), name=DATABASE_NAME
+    )
     if "_memory" in datasette.databases:  # added because no file was passed to the constructor
         datasette.remove_database("_memory")
     return datasette
 
 
-def serve(db_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
-          archive_dir: str | os.PathLike | None = None, run_prepare: bool = True) -> None:
+def serve(
+    db_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    archive_dir: str | os.PathLike | None = None,
+    run_prepare: bool = True,
+) -> None:
     """Serve until interrupted."""
     import uvicorn
 

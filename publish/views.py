@@ -34,7 +34,12 @@ REQUEST_COLS = report_format.col_keys("requests", "2021")
 APPEAL_COLS = report_format.col_keys("appeals", "2021")
 # Every column key the active table has in either template, in a stable printed-ish order.
 ACTIVE_COLS = list(
-    dict.fromkeys(col for version in report_format.VERSIONS for group in report_format.active_groups(version) for col in group["cols"])
+    dict.fromkeys(
+        col
+        for version in report_format.VERSIONS
+        for group in report_format.active_groups(version)
+        for col in group["cols"]
+    )
 )
 
 # Runs of whitespace between two CJK characters are line wrapping in a PDF's text, not word
@@ -62,7 +67,16 @@ def label_rows() -> list[dict]:
     fmt = report_format.FORMAT["tables"]
 
     def add(tbl, axis, key, version, seq, label):
-        rows.append({"tbl": tbl, "axis": axis, "key": key, "version": version, "seq": seq, "label": _clean_label(label)})
+        rows.append(
+            {
+                "tbl": tbl,
+                "axis": axis,
+                "key": key,
+                "version": version,
+                "seq": seq,
+                "label": _clean_label(label),
+            }
+        )
 
     for seq, (key, label) in enumerate(fmt["requests"]["rows"].items()):
         add("requests", "row", key, "", seq, label)
@@ -93,8 +107,15 @@ def region_rows(codes: list[str]) -> list[dict]:
         region_by_code = None
     rows = []
     for code in sorted(set(filter(None, codes))):
-        row = {"code": code, "name": None, "level": None, "city_code": None, "city": None,
-               "province_code": code[:2] + "0000" if len(code) >= 2 else None, "province": None}
+        row = {
+            "code": code,
+            "name": None,
+            "level": None,
+            "city_code": None,
+            "city": None,
+            "province_code": code[:2] + "0000" if len(code) >= 2 else None,
+            "province": None,
+        }
         region = region_by_code(code) if region_by_code else None
         chain = []
         while region is not None:
@@ -112,7 +133,9 @@ def region_rows(codes: list[str]) -> list[dict]:
 
 
 def _pivot(columns: list[str], alias: str = "c") -> str:
-    return ",\n  ".join(f"max(case when {alias}.col = '{col}' then {alias}.value end) as [{col}]" for col in columns)
+    return ",\n  ".join(
+        f"max(case when {alias}.col = '{col}' then {alias}.value end) as [{col}]" for col in columns
+    )
 
 
 def _outcome_sum(prefix: str) -> str:
@@ -127,9 +150,9 @@ select
   max(case when c.row = 'carried_over' then c.value end) as carried_over,
   max(case when c.row = 'granted' then c.value end) as granted,
   max(case when c.row = 'partial' then c.value end) as partial,
-  {_outcome_sum('denied')} as denied,
-  {_outcome_sum('unavailable')} as unavailable,
-  {_outcome_sum('rejected')} as rejected,
+  {_outcome_sum("denied")} as denied,
+  {_outcome_sum("unavailable")} as unavailable,
+  {_outcome_sum("rejected")} as rejected,
   max(case when c.row = 'other' then c.value end) as other,
   max(case when c.row = 'total' then c.value end) as total,
   max(case when c.row = 'carried_forward' then c.value end) as carried_forward,
@@ -177,7 +200,11 @@ FTS_SQL = f"create virtual table [{FTS_TABLE}] using fts5(report_id unindexed, t
 
 def report_body(report: dict) -> str:
     """The searchable text of a report: its six sections, normalised."""
-    return "\n".join(normalize_text(report.get(f"section_{n}")) for n in range(1, 7) if report.get(f"section_{n}"))
+    return "\n".join(
+        normalize_text(report.get(f"section_{n}"))
+        for n in range(1, 7)
+        if report.get(f"section_{n}")
+    )
 
 
 def build_fts(db: sqlite_utils.Database) -> int:
@@ -194,7 +221,12 @@ def build_fts(db: sqlite_utils.Database) -> int:
         report = dict(zip(columns, values))
         db.execute(
             f"insert into [{FTS_TABLE}] (report_id, title, agency, body) values (?, ?, ?, ?)",
-            [report["id"], normalize_text(report["title"]), report["agency"] or "", report_body(report)],
+            [
+                report["id"],
+                normalize_text(report["title"]),
+                report["agency"] or "",
+                report_body(report),
+            ],
         )
         count += 1
     return count
@@ -211,17 +243,28 @@ def prepare(path: str | Path) -> dict:
         with db.conn:
             db.table("cell_labels").create(
                 {"tbl": str, "axis": str, "key": str, "version": str, "seq": int, "label": str},
-                pk=("tbl", "axis", "key", "version"), if_not_exists=True,
+                pk=("tbl", "axis", "key", "version"),
+                if_not_exists=True,
             )
             db.execute("delete from cell_labels")
             db.table("cell_labels").insert_all(label_rows())
             db.table("regions").create(
-                {"code": str, "name": str, "level": str, "city_code": str, "city": str,
-                 "province_code": str, "province": str},
-                pk="code", if_not_exists=True,
+                {
+                    "code": str,
+                    "name": str,
+                    "level": str,
+                    "city_code": str,
+                    "city": str,
+                    "province_code": str,
+                    "province": str,
+                },
+                pk="code",
+                if_not_exists=True,
             )
             db.execute("delete from regions")
-            codes = [row[0] for row in db.execute("select distinct region_code from reports").fetchall()]
+            codes = [
+                row[0] for row in db.execute("select distinct region_code from reports").fetchall()
+            ]
             regions = region_rows(codes)
             db.table("regions").insert_all(regions)
             for name, sql in VIEWS.items():

@@ -53,8 +53,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="demo-output", help="where the demo writes (replaced)")
     parser.add_argument("--port", type=int, default=8001, help="port of the Datasette it ends with")
-    parser.add_argument("--no-serve", dest="serve", action="store_false",
-                        help="stop after extracting instead of serving the database")
+    parser.add_argument(
+        "--no-serve",
+        dest="serve",
+        action="store_false",
+        help="stop after extracting instead of serving the database",
+    )
     args = parser.parse_args()
     out = (ROOT / args.out).resolve()
     shutil.rmtree(out, ignore_errors=True)
@@ -66,11 +70,19 @@ def main() -> int:
     with GovFarmServer(farm.hosts) as server:
         print(f"Imitation government sites on {server.proxy_url} ({len(farm.hosts)} hosts)")
         command = [
-            sys.executable, "-m", "scrapy", "crawl", "reports",
-            "-a", f"sites={sites_csv}",
-            "-s", f"ARCHIVE_DIR={warc_dir}",
-            "-s", f"JOBDIR={out / 'job'}",
-            "-O", str(out / "found.jsonl"),
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "reports",
+            "-a",
+            f"sites={sites_csv}",
+            "-s",
+            f"ARCHIVE_DIR={warc_dir}",
+            "-s",
+            f"JOBDIR={out / 'job'}",
+            "-O",
+            str(out / "found.jsonl"),
         ]
         for name, value in DEMO_SETTINGS.items():
             command += ["-s", f"{name}={value}"]

@@ -1,7 +1,7 @@
 """Shared fixtures: the imitation government farm and a proxy server over it.
 
-    def test_something(farm, farm_server):
-        ...  # crawl with http_proxy=farm_server.proxy_url; check against farm.expected
+def test_something(farm, farm_server):
+    ...  # crawl with http_proxy=farm_server.proxy_url; check against farm.expected
 """
 
 from __future__ import annotations

@@ -26,8 +26,17 @@ FAST = {
 
 def crawl_command(sites_csv: Path, out: Path, *, jobdir: Path | None = None, found="found.jsonl"):
     command = [
-        sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={sites_csv}",
-        "-s", f"ARCHIVE_DIR={out / 'warc'}", "-O", str(out / found),
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "reports",
+        "-a",
+        f"sites={sites_csv}",
+        "-s",
+        f"ARCHIVE_DIR={out / 'warc'}",
+        "-O",
+        str(out / found),
     ]
     if jobdir:
         command += ["-s", f"JOBDIR={jobdir}"]
@@ -64,8 +73,14 @@ def crawl_farm(out: Path) -> FarmCrawl:
     sites_csv = out / "sites.csv"
     sites_csv.write_text(farm.sites_csv(), encoding="utf-8")
     with GovFarmServer(farm.hosts) as server:
-        result = subprocess.run(crawl_command(sites_csv, out), cwd=ROOT, env=crawl_env(server),
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            crawl_command(sites_csv, out),
+            cwd=ROOT,
+            env=crawl_env(server),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         sent = list(server.sent)
     if result.returncode != 0:
         raise RuntimeError(f"the crawl failed ({result.returncode}):\n{result.stderr[-4000:]}")
@@ -75,8 +90,10 @@ def crawl_farm(out: Path) -> FarmCrawl:
 def slowed(handler, delay: float):
     """An imitation-site handler whose answers take at least ``delay`` seconds (so a crawl can be
     killed half way)."""
+
     def answer(request):
         reply = handler(request)
         reply.delay = max(reply.delay, delay)
         return reply
+
     return answer

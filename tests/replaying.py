@@ -20,7 +20,9 @@ import pytest
 
 from tests.processes import free_port, stop_process
 
-PYWB_BIN = Path(os.environ.get("PYWB_VENV", Path(__file__).resolve().parent.parent / ".venv-pywb")) / "bin"
+PYWB_BIN = (
+    Path(os.environ.get("PYWB_VENV", Path(__file__).resolve().parent.parent / ".venv-pywb")) / "bin"
+)
 
 
 def pywb_tool(name: str) -> str:
@@ -41,8 +43,12 @@ def fetch(url: str) -> tuple[dict, bytes]:
 def running_wayback(root: Path, *, startup: float = 60) -> Iterator[str]:
     """Serve the pywb collections under ``root`` (made by wb-manager) and yield the base URL."""
     port = free_port()
-    server = subprocess.Popen([pywb_tool("wayback"), "--bind", "127.0.0.1", "--port", str(port)], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [pywb_tool("wayback"), "--bind", "127.0.0.1", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup
@@ -51,7 +57,9 @@ def running_wayback(root: Path, *, startup: float = 60) -> Iterator[str]:
                 fetch(base + "/")
                 break
             except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "wayback did not start"
+                assert time.monotonic() < deadline and server.poll() is None, (
+                    "wayback did not start"
+                )
                 time.sleep(0.3)
         yield base
     finally:

@@ -37,8 +37,10 @@ REQUEST_LABELS = {
     "total": "（七）总计",
     "carried_forward": "四、结转下年度继续办理",
 }
-REQUEST_HEADER = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况\n"
-                  "自然人 法人或其他组织 总计\n商业企业 科研机构 社会公益组织 法律服务机构 其他")
+REQUEST_HEADER = (
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） 申请人情况\n"
+    "自然人 法人或其他组织 总计\n商业企业 科研机构 社会公益组织 法律服务机构 其他"
+)
 ACTIVE = {
     "2019": """第二十条第（一）项
 信息内容 本年新制作数量 本年新公开数量 对外公开总数量
@@ -74,8 +76,10 @@ ACTIVE = {
 行政事业性收费 66.28""",
 }
 OTHER_PARTS = ("other_overdue_correction", "other_overdue_fee", "other_other")
-APPEALS_HEADER = ("行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉\n"
-                  "结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计")
+APPEALS_HEADER = (
+    "行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉\n"
+    "结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计"
+)
 
 
 def request_rows(version: str) -> list[str]:
@@ -92,8 +96,9 @@ def values_for(version: str, seed: int = 1) -> dict[str, list[int]]:
     return rows
 
 
-def requests_text(version: str, values: dict[str, list], *, sep: str = " ",
-                  header: str = REQUEST_HEADER) -> str:
+def requests_text(
+    version: str, values: dict[str, list], *, sep: str = " ", header: str = REQUEST_HEADER
+) -> str:
     lines = [header]
     for row in request_rows(version):
         cells = [str(v) for v in values[row]]
@@ -101,27 +106,50 @@ def requests_text(version: str, values: dict[str, list], *, sep: str = " ",
     return "\n".join(lines)
 
 
-def report_text(version: str = "2021", *, year: int = 2021, requests: str | None = None,
-                active: str | None = None, appeals: str | None = None, intro: str = "",
-                closing: str = "某县卫生健康局\n2022 年 1 月 20 日") -> str:
-    appeals = appeals if appeals is not None else APPEALS_HEADER + "\n" + " ".join(
-        ["0", "1", "0", "0", "1", "0", "0", "0", "2", "2", "0", "0", "0", "0", "0"])
-    return "\n".join([
-        f"某县卫生健康局{year}年政府信息公开工作年度报告",
-        f"本报告所列数据的统计期限自 {year} 年 1 月 1 日起，至 {year} 年 12 月 31 日止。",
-        "一、总体情况", intro or "我局认真贯彻落实《条例》。",
-        "二、主动公开政府信息情况", active if active is not None else ACTIVE[version],
-        "三、收到和处理政府信息公开申请情况",
-        requests if requests is not None else requests_text(version, values_for(version)),
-        "四、政府信息公开行政复议、行政诉讼情况", appeals,
-        "五、存在的主要问题及改进情况", "一是公开意识有待加强。",
-        "六、其他需要报告的事项", "无。", closing,
-    ])
+def report_text(
+    version: str = "2021",
+    *,
+    year: int = 2021,
+    requests: str | None = None,
+    active: str | None = None,
+    appeals: str | None = None,
+    intro: str = "",
+    closing: str = "某县卫生健康局\n2022 年 1 月 20 日",
+) -> str:
+    appeals = (
+        appeals
+        if appeals is not None
+        else APPEALS_HEADER
+        + "\n"
+        + " ".join(["0", "1", "0", "0", "1", "0", "0", "0", "2", "2", "0", "0", "0", "0", "0"])
+    )
+    return "\n".join(
+        [
+            f"某县卫生健康局{year}年政府信息公开工作年度报告",
+            f"本报告所列数据的统计期限自 {year} 年 1 月 1 日起，至 {year} 年 12 月 31 日止。",
+            "一、总体情况",
+            intro or "我局认真贯彻落实《条例》。",
+            "二、主动公开政府信息情况",
+            active if active is not None else ACTIVE[version],
+            "三、收到和处理政府信息公开申请情况",
+            requests if requests is not None else requests_text(version, values_for(version)),
+            "四、政府信息公开行政复议、行政诉讼情况",
+            appeals,
+            "五、存在的主要问题及改进情况",
+            "一是公开意识有待加强。",
+            "六、其他需要报告的事项",
+            "无。",
+            closing,
+        ]
+    )
 
 
 def row_values(report, row: str) -> list:
-    return [report.cells[key].value for key in cell_keys("requests", report.format_version)
-            if key[1] == row]
+    return [
+        report.cells[key].value
+        for key in cell_keys("requests", report.format_version)
+        if key[1] == row
+    ]
 
 
 def assert_rows(report, version: str, values: dict[str, list]) -> None:

@@ -36,15 +36,20 @@ def archive_file(tmp_path) -> tuple[Path, list]:
     head_404 = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
     head_pdf = (
         b'HTTP/1.1 200 OK\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="'
-        + GBK_NAME + b'"\r\nContent-Length: 5\r\n\r\n'
+        + GBK_NAME
+        + b'"\r\nContent-Length: 5\r\n\r\n'
     )
     with WarcArchive(tmp_path, started=STARTED) as archive:
         locations = [
             archive.write_exchange(make_exchange("/page", gzipped, head_gzip), {"site": "北京市"}),
             archive.write_exchange(make_exchange("/missing", b"", head_404)),
         ]
-        archive.write_resource("urn:dom:/page", b"<html/>", "text/html", refers_to=locations[0].response_id)
-        locations.append(archive.write_exchange(make_exchange("/r.pdf", b"%PDF-", head_pdf), {"kind": "pdf"}))
+        archive.write_resource(
+            "urn:dom:/page", b"<html/>", "text/html", refers_to=locations[0].response_id
+        )
+        locations.append(
+            archive.write_exchange(make_exchange("/r.pdf", b"%PDF-", head_pdf), {"kind": "pdf"})
+        )
     return tmp_path / locations[0].filename, locations
 
 
@@ -52,8 +57,16 @@ def test_iter_records_parses_every_record(archive_file):
     path, locations = archive_file
     records = list(iter_records(path))
     assert [r.rec_type for r in records] == [
-        "warcinfo", "request", "response", "metadata", "request", "response",
-        "resource", "request", "response", "metadata",
+        "warcinfo",
+        "request",
+        "response",
+        "metadata",
+        "request",
+        "response",
+        "resource",
+        "request",
+        "response",
+        "metadata",
     ]
     assert all(r.filename == path.name for r in records)
     page = records[2]
@@ -64,11 +77,17 @@ def test_iter_records_parses_every_record(archive_file):
     assert page.payload == GZIPPED  # content coding still applied
     assert page.payload_digest == sha1_base32(page.payload) == locations[0].payload_digest
     assert (page.offset, page.length, page.record_id) == (
-        locations[0].offset, locations[0].length, locations[0].response_id,
+        locations[0].offset,
+        locations[0].length,
+        locations[0].response_id,
     )
     assert page.block_digest.startswith("sha1:")
     assert records[3].fields == {"site": "北京市"} and records[3].concurrent_to == page.record_id
-    assert (records[5].http_status, records[5].http_reason, records[5].payload) == (404, "Not Found", b"")
+    assert (records[5].http_status, records[5].http_reason, records[5].payload) == (
+        404,
+        "Not Found",
+        b"",
+    )
     assert records[1].http_status is None and records[1].http_header("Host") == "www.example.gov.cn"
     resource = records[6]
     assert (resource.content_type, resource.refers_to) == ("text/html", page.record_id)
@@ -97,7 +116,9 @@ def test_iter_captures_pairs_responses_with_their_metadata(archive_file):
         ("http://www.example.gov.cn/r.pdf", {"kind": "pdf"}),
     ]
     assert [c.response.record_id for c in captures] == [
-        locations[0].response_id, locations[1].response_id, locations[2].response_id,
+        locations[0].response_id,
+        locations[1].response_id,
+        locations[2].response_id,
     ]
 
 
@@ -218,8 +239,16 @@ def test_resolve_archive_path(tmp_path):
     (archive_dir / "sub.warc.gz").mkdir()
     assert resolve_archive_path(archive_dir, good.name) == good.resolve()
     for bad in [
-        "../secret.warc.gz", "sub/x.warc.gz", "notes.txt", "missing.warc.gz", "escape.warc.gz",
-        "sub.warc.gz", "", ".warc.gz", "a\x00.warc.gz", str(good),
+        "../secret.warc.gz",
+        "sub/x.warc.gz",
+        "notes.txt",
+        "missing.warc.gz",
+        "escape.warc.gz",
+        "sub.warc.gz",
+        "",
+        ".warc.gz",
+        "a\x00.warc.gz",
+        str(good),
     ]:
         with pytest.raises(ValueError):
             resolve_archive_path(archive_dir, bad)

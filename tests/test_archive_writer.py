@@ -26,15 +26,20 @@ VENV_BIN = Path(sys.executable).parent
 STARTED = datetime(2024, 5, 1, 8, 30, 0, tzinfo=timezone.utc)
 # 年报 in GBK, as a server on a Chinese government CMS sends it in a file name.
 GBK_NAME = "年报.pdf".encode("gbk")
-HTML = "<html><body>政府信息公开工作年度报告</body></html>".encode("utf-8")
+HTML = "<html><body>政府信息公开工作年度报告</body></html>".encode()
 
 
-def make_exchange(path: str = "/a", body: bytes = HTML, head: bytes | None = None, **extra) -> Exchange:
+def make_exchange(
+    path: str = "/a", body: bytes = HTML, head: bytes | None = None, **extra
+) -> Exchange:
     """An exchange as the crawler hands it over: raw request, raw head, de-chunked body."""
     if head is None:
         head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %d\r\n\r\n"
         head %= len(body)
-    request = b"GET %s HTTP/1.1\r\nHost: www.example.gov.cn\r\nAccept-Encoding: gzip\r\n\r\n" % path.encode()
+    request = (
+        b"GET %s HTTP/1.1\r\nHost: www.example.gov.cn\r\nAccept-Encoding: gzip\r\n\r\n"
+        % path.encode()
+    )
     extra.setdefault("started", datetime(2024, 5, 1, 8, 31, 2, 123456, tzinfo=timezone.utc))
     return Exchange(f"http://www.example.gov.cn{path}", request, head, body, **extra)
 
@@ -77,7 +82,9 @@ def test_parse_head_keeps_order_repeats_and_reason():
 
 
 def test_parse_head_decodes_header_bytes_as_latin1():
-    raw = b'HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename="' + GBK_NAME + b'"\r\n\r\n'
+    raw = (
+        b'HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename="' + GBK_NAME + b'"\r\n\r\n'
+    )
     [(name, value)] = parse_head(raw)[1]
     assert name == "Content-Disposition"
     assert value.encode("latin-1").decode("gbk") == 'attachment; filename="年报.pdf"'
@@ -165,7 +172,9 @@ def test_written_file_passes_warcio_check_and_cdxj_indexer(tmp_path):
 def test_response_block_is_head_and_body_as_received(tmp_path):
     head = (
         b"HTTP/1.1 200 Okay\r\nServer:Apache\r\nSet-Cookie: a=1\r\nSet-Cookie:  b=2\r\n"
-        b'Content-Disposition: attachment; filename="' + GBK_NAME + b'"\r\nContent-Length: 5\r\n\r\n'
+        b'Content-Disposition: attachment; filename="'
+        + GBK_NAME
+        + b'"\r\nContent-Length: 5\r\n\r\n'
     )
     exchange = make_exchange(head=head, body=b"%PDF-")
     with WarcArchive(tmp_path, started=STARTED) as archive:
@@ -216,7 +225,9 @@ def test_warcinfo_opens_every_file(tmp_path):
     first = next(iter_records(tmp_path / location.filename))
     assert first.rec_type == "warcinfo"
     assert first.fields["format"] == "WARC File Format 1.1"
-    assert first.fields["software"].startswith("nianbao/") and " warcio/" in first.fields["software"]
+    assert (
+        first.fields["software"].startswith("nianbao/") and " warcio/" in first.fields["software"]
+    )
     assert first.fields["conformsTo"].startswith("http://iipc.github.io/warc-specifications/")
     assert first.fields["hostname"]
     assert first.fields["operator"] == "年报项目" and first.fields["robots"] == "obey"
@@ -253,7 +264,9 @@ def test_rotation_never_splits_a_group(tmp_path):
         warcio_check(tmp_path / name)
         types = [r.rec_type for r in iter_records(tmp_path / name, with_payload=False)]
         assert types[0] == "warcinfo"
-        assert len(types) > 1 and types[1:] == ["request", "response", "metadata"] * ((len(types) - 1) // 3)
+        assert len(types) > 1 and types[1:] == ["request", "response", "metadata"] * (
+            (len(types) - 1) // 3
+        )
 
 
 def test_resumed_crawl_continues_with_the_next_serial(tmp_path):
@@ -274,8 +287,10 @@ def test_write_resource_marks_a_rendered_dom(tmp_path):
     with WarcArchive(tmp_path, started=STARTED) as archive:
         response = archive.write_exchange(make_exchange())
         dom = archive.write_resource(
-            "urn:rendered-dom:http://www.example.gov.cn/a", "<html>渲染</html>".encode(),
-            "text/html; charset=utf-8", refers_to=response.response_id,
+            "urn:rendered-dom:http://www.example.gov.cn/a",
+            "<html>渲染</html>".encode(),
+            "text/html; charset=utf-8",
+            refers_to=response.response_id,
             fields={"WARC-Resource-Type": "rendered-dom"},
         )
         with pytest.raises(ValueError, match="cannot be overridden"):
@@ -287,7 +302,9 @@ def test_write_resource_marks_a_rendered_dom(tmp_path):
     assert record.payload == "<html>渲染</html>".encode()
     assert record.content_type == "text/html; charset=utf-8"
     assert dom.payload_digest == sha1_base32(record.payload)
-    assert b"WARC-Resource-Type: rendered-dom\r\n" in gzip.decompress((tmp_path / dom.filename).read_bytes())
+    assert b"WARC-Resource-Type: rendered-dom\r\n" in gzip.decompress(
+        (tmp_path / dom.filename).read_bytes()
+    )
     warcio_check(tmp_path / dom.filename)
 
 
@@ -327,7 +344,9 @@ def test_a_group_that_fails_midway_is_rolled_back(tmp_path, monkeypatch):
         assert archive.current_path.stat().st_size == size
         monkeypatch.undo()
         location = archive.write_exchange(make_exchange("/3"))
-    uris = [r.target_uri for r in iter_records(tmp_path / location.filename) if r.rec_type == "response"]
+    uris = [
+        r.target_uri for r in iter_records(tmp_path / location.filename) if r.rec_type == "response"
+    ]
     assert uris == ["http://www.example.gov.cn/1", "http://www.example.gov.cn/3"]
     warcio_check(tmp_path / location.filename)
 
@@ -355,7 +374,9 @@ def test_repair_cuts_the_torn_group(tmp_path, tear):
     if tear == "half_member":
         with WarcArchive(tmp_path / "other", started=STARTED) as other:
             location = other.write_exchange(make_exchange("/torn"))
-        member = (tmp_path / "other" / location.filename).read_bytes()[location.offset :][: location.length]
+        member = (tmp_path / "other" / location.filename).read_bytes()[location.offset :][
+            : location.length
+        ]
         path.write_bytes(intact + member[: len(member) // 2])
         expected = len(intact)
     elif tear == "mid_record":
@@ -404,10 +425,14 @@ def test_repair_after_a_real_sigkill(tmp_path):
         "    archive.write_exchange(make_exchange(f'/{n}', body=os.urandom(200_000)), {'n': str(n)})\n"
         "    n += 1\n"
     )
-    writer = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=Path(__file__).parents[1])
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)], cwd=Path(__file__).parents[1]
+    )
     open_file = tmp_path / "nianbao-20240501083000-00000.warc.gz.open"
     deadline = time.monotonic() + 30
-    while (not open_file.exists() or open_file.stat().st_size < 2_000_000) and time.monotonic() < deadline:
+    while (
+        not open_file.exists() or open_file.stat().st_size < 2_000_000
+    ) and time.monotonic() < deadline:
         assert writer.poll() is None, "writer died on its own"
         time.sleep(0.02)
     os.kill(writer.pid, signal.SIGKILL)

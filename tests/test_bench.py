@@ -17,9 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_benchmark(name: str, json_path: Path, *extra: str) -> dict:
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / f"{name}.py"), "--quick",
-                             "--json", str(json_path), *extra],
-                            cwd=ROOT, capture_output=True, text=True, timeout=280, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / f"{name}.py"),
+            "--quick",
+            "--json",
+            str(json_path),
+            *extra,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     assert result.stdout.strip(), "a benchmark prints its figures"
     return json.loads(json_path.read_text(encoding="utf-8"))
@@ -38,14 +50,29 @@ def test_bench_farm_has_reports_on_every_host_and_fixed_delays():
 @pytest.mark.skipif(shutil.which("wget") is None, reason="GNU wget is not installed")
 def test_crawl_benchmark_writes_its_comparison(tmp_path):
     data = run_benchmark("crawl", tmp_path / "crawl.json", "--workdir", str(tmp_path))
-    for key in ("speedup_vs_wget", "warc_overhead", "time_ratio_vs_wget", "politeness", "farm", "runs",
-                "machine"):
+    for key in (
+        "speedup_vs_wget",
+        "warc_overhead",
+        "time_ratio_vs_wget",
+        "politeness",
+        "farm",
+        "runs",
+        "machine",
+    ):
         assert key in data
     tools = {run["tool"] for run in data["runs"]}
     assert tools == {"scrapy", "wget"}
     for run in data["runs"]:
-        for key in ("wall_s", "pages", "pages_per_s", "cpu_s", "peak_rss_bytes", "warc_bytes",
-                    "reports_expected", "peak_requests_in_flight_per_host"):
+        for key in (
+            "wall_s",
+            "pages",
+            "pages_per_s",
+            "cpu_s",
+            "peak_rss_bytes",
+            "warc_bytes",
+            "reports_expected",
+            "peak_requests_in_flight_per_host",
+        ):
             assert key in run
         assert run["pages"] > 0 and run["peak_rss_bytes"] > 0
     # The comparison is only fair at the same per-host politeness: one request at a time.
@@ -58,7 +85,13 @@ def test_frontier_benchmark_holds_every_request(tmp_path):
     assert set(data["modes"]) == {"memory", "disk"}
     for mode in data["modes"].values():
         assert mode["held"] == data["urls"]
-        for key in ("peak_rss_bytes", "rss_growth_bytes", "bytes_per_url", "enqueue_s", "open_files"):
+        for key in (
+            "peak_rss_bytes",
+            "rss_growth_bytes",
+            "bytes_per_url",
+            "enqueue_s",
+            "open_files",
+        ):
             assert key in mode
     assert data["modes"]["disk"]["queue_dir_bytes"] > 0
     assert data["modes"]["memory"]["queue_dir_bytes"] == 0
@@ -68,7 +101,13 @@ def test_extract_benchmark_reports_every_type_and_memory_checkpoints(tmp_path):
     data = run_benchmark("extract", tmp_path / "extract.json")
     assert {"html", "pdf", "docx"} <= set(data["types"])
     for figures in data["types"].values():
-        for key in ("documents", "failures", "single_docs_per_s", "parallel_docs_per_s", "median_ms"):
+        for key in (
+            "documents",
+            "failures",
+            "single_docs_per_s",
+            "parallel_docs_per_s",
+            "median_ms",
+        ):
             assert key in figures
     checkpoints = data["growth"]["checkpoints"]
     assert [p["documents"] for p in checkpoints] == [5, 10]

@@ -21,8 +21,12 @@ from tests.sites.browser_sites import BrowserSites, ruishu_answer
 from tests.sites.server import GovFarmServer
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "RETRY_BACKOFF_BASE": "0.1",
-        "CONCURRENT_REQUESTS_PER_DOMAIN": "4"}
+FAST = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "RETRY_BACKOFF_BASE": "0.1",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
+}
 CHALLENGED = ("www.qingzhou.gov.cn", "www.shouguang.gov.cn")
 SCRIPTED = "www.linqu.gov.cn"
 
@@ -47,26 +51,49 @@ class Crawl:
         return [r for r in self.records if r.rec_type == "response" and r.target_uri == url]
 
     def request_of(self, response: ArchivedRecord) -> ArchivedRecord:
-        return next(r for r in self.records if r.rec_type == "request" and r.concurrent_to == response.record_id)
+        return next(
+            r
+            for r in self.records
+            if r.rec_type == "request" and r.concurrent_to == response.record_id
+        )
 
     def metadata_of(self, response: ArchivedRecord) -> dict[str, str]:
-        return next(r.fields for r in self.records if r.rec_type == "metadata" and r.concurrent_to == response.record_id)
+        return next(
+            r.fields
+            for r in self.records
+            if r.rec_type == "metadata" and r.concurrent_to == response.record_id
+        )
 
 
 def crawl(workdir: Path, farm: GovFarmServer, sites_csv: str, **settings) -> Crawl:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "sites.csv").write_text(sites_csv, encoding="utf-8")
-    command = [sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={workdir / 'sites.csv'}",
-               "-O", str(workdir / "out.jsonl"), "-s", f"ARCHIVE_DIR={workdir / 'warc'}"]
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "reports",
+        "-a",
+        f"sites={workdir / 'sites.csv'}",
+        "-O",
+        str(workdir / "out.jsonl"),
+        "-s",
+        f"ARCHIVE_DIR={workdir / 'warc'}",
+    ]
     for name, value in {**FAST, **settings}.items():
         command += ["-s", f"{name}={value}"]
     env = {**os.environ, "http_proxy": farm.proxy_url, "NIANBAO_LOG_LEVEL": "INFO"}
     for name in ("https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
         env.pop(name, None)
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280, check=False)
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280, check=False
+    )
     out = workdir / "out.jsonl"
     items = [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
-    records = [r for path in sorted((workdir / "warc").glob("*.warc.gz")) for r in iter_records(path)]
+    records = [
+        r for path in sorted((workdir / "warc").glob("*.warc.gz")) for r in iter_records(path)
+    ]
     return Crawl(done.returncode, items, done.stderr, records)
 
 
@@ -125,20 +152,31 @@ def test_the_warc_holds_the_xhr_that_filled_the_list(main_crawl, sites):
     column = sites.by_host[SCRIPTED].start_url
     [document] = main_crawl.responses(column)[-1:]
     assert b'<ul id="reportList" class="news-list"></ul>' in document.payload  # as sent: empty
-    xhr = [r for r in main_crawl.records if r.rec_type == "response" and "/api/ndbg/list" in (r.target_uri or "")]
+    xhr = [
+        r
+        for r in main_crawl.records
+        if r.rec_type == "response" and "/api/ndbg/list" in (r.target_uri or "")
+    ]
     assert len(xhr) == 1
     assert json.loads(xhr[0].payload)["total"] == 3
     assert main_crawl.request_of(xhr[0]).http_header("Referer") == column
     metadata = main_crawl.metadata_of(xhr[0])
-    assert (metadata["kind"], metadata["via"], metadata["site-name"]) == ("resource", column, "临朐县人民政府")
+    assert (metadata["kind"], metadata["via"], metadata["site-name"]) == (
+        "resource",
+        column,
+        "临朐县人民政府",
+    )
 
 
 def test_browser_exchanges_are_the_bytes_the_server_sent(main_crawl, farm):
     sent = defaultdict(list)
     for answer in farm.sent:
         sent[answer.url].append((answer.status, answer.payload))
-    browser = [r for r in main_crawl.records if r.rec_type == "response"
-               and main_crawl.request_of(r).http_header("Proxy-Connection")]
+    browser = [
+        r
+        for r in main_crawl.records
+        if r.rec_type == "response" and main_crawl.request_of(r).http_header("Proxy-Connection")
+    ]
     assert len(browser) == main_crawl.stat("browser/exchanges_recorded") == 6
     for record in browser:
         assert (record.http_status, record.payload) in sent[record.target_uri]
@@ -168,29 +206,47 @@ def test_after_a_challenge_pages_and_attachments_are_fetched_without_the_browser
             assert len(asked) == 1, url  # no challenge met again, no browser needed again
             for request in asked:
                 # Scrapy's own request (its Accept-Language, no proxy header), with the browser's cookie.
-                assert request.header("Accept-Language") == "en" and not request.header("Proxy-Connection")
+                assert request.header("Accept-Language") == "en" and not request.header(
+                    "Proxy-Connection"
+                )
                 assert request.header("User-Agent") == USER_AGENT
                 if host == "www.qingzhou.gov.cn":
                     assert request.cookie("NBx1T") == ruishu_answer(request.cookie("NBx1S"))
                 else:
                     assert request.cookie("__jsl_clearance")
         # Besides those: robots.txt, and the start page three times (plain, then twice in the browser).
-        others = [r.path for r in sites.requests_for(host) if r.url not in site.report_urls | site.attachment_urls]
+        others = [
+            r.path
+            for r in sites.requests_for(host)
+            if r.url not in site.report_urls | site.attachment_urls
+        ]
         assert sorted(others) == sorted(["/robots.txt"] + [site.start_path] * 3)
 
 
 def test_challenges_the_browser_cannot_pass_are_logged_and_the_crawl_goes_on(sites, farm, tmp_path):
     started = time.monotonic()
-    result = crawl(tmp_path, farm, sites.csv("www.changyi.gov.cn"), BROWSER_SETTLE_TIMEOUT="3",
-                   PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT="4000")
+    result = crawl(
+        tmp_path,
+        farm,
+        sites.csv("www.changyi.gov.cn"),
+        BROWSER_SETTLE_TIMEOUT="3",
+        PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT="4000",
+    )
     assert result.returncode == 0
     assert time.monotonic() - started < 90
-    assert result.found("report", "www.changyi.gov.cn") == sites.by_host["www.changyi.gov.cn"].report_urls
+    assert (
+        result.found("report", "www.changyi.gov.cn")
+        == sites.by_host["www.changyi.gov.cn"].report_urls
+    )
     errors = {i["url"].rsplit("/", 1)[1]: i["reason"] for i in result.items if i["type"] == "error"}
     assert errors["loop.html"] == errors["stuck.html"] == "HTTP 412"
     assert "Timeout" in errors["slow.html"]
-    assert re.search(r"did not get past the challenge at \S+/loop.html: .*still after 4 attempts", result.log)
-    assert re.search(r"did not get past the challenge at \S+/stuck.html: .*led nowhere within 3 s", result.log)
+    assert re.search(
+        r"did not get past the challenge at \S+/loop.html: .*still after 4 attempts", result.log
+    )
+    assert re.search(
+        r"did not get past the challenge at \S+/stuck.html: .*led nowhere within 3 s", result.log
+    )
     assert result.stat("browser/challenges_not_passed") == 2
     # The endless reload was stopped once given up, not recorded for as long as the page lived.
     assert len(result.responses("http://www.changyi.gov.cn/xxgk/ndbg/loop.html")) <= 6
@@ -199,13 +255,26 @@ def test_challenges_the_browser_cannot_pass_are_logged_and_the_crawl_goes_on(sit
 def test_without_a_browser_or_with_render_never_the_crawl_still_runs(tmp_path):
     sites = BrowserSites(memory_pages=1)
     with GovFarmServer(sites.hosts) as farm:
-        result = crawl(tmp_path, farm, sites.csv("www.qingzhou.gov.cn", "www.shouguang.gov.cn", "www.changyi.gov.cn",
-                                                 render={"www.qingzhou.gov.cn": "never"}),
-                       PLAYWRIGHT_LAUNCH_OPTIONS=json.dumps({"executable_path": "/nonexistent/chromium"}))
+        result = crawl(
+            tmp_path,
+            farm,
+            sites.csv(
+                "www.qingzhou.gov.cn",
+                "www.shouguang.gov.cn",
+                "www.changyi.gov.cn",
+                render={"www.qingzhou.gov.cn": "never"},
+            ),
+            PLAYWRIGHT_LAUNCH_OPTIONS=json.dumps({"executable_path": "/nonexistent/chromium"}),
+        )
     assert result.returncode == 0
-    assert result.found("report", "www.changyi.gov.cn") == sites.by_host["www.changyi.gov.cn"].report_urls
+    assert (
+        result.found("report", "www.changyi.gov.cn")
+        == sites.by_host["www.changyi.gov.cn"].report_urls
+    )
     errors = {i["url"]: i["reason"] for i in result.items if i["type"] == "error"}
-    assert errors[sites.by_host["www.qingzhou.gov.cn"].start_url] == "HTTP 412"  # never sent to a browser
+    assert (
+        errors[sites.by_host["www.qingzhou.gov.cn"].start_url] == "HTTP 412"
+    )  # never sent to a browser
     assert "BrowserUnavailable" in errors[sites.by_host["www.shouguang.gov.cn"].start_url]
     assert "Rendering http://www.qingzhou.gov.cn" not in result.log
     assert result.log.count("No browser for this crawl") == 1
@@ -254,13 +323,28 @@ def test_memory_stays_bounded_over_a_hundred_browser_pages(tmp_path):
     samples: list[tuple[int, int, int]] = []  # (pages served, MiB, processes)
     with GovFarmServer(sites.hosts) as farm:
         (tmp_path / "sites.csv").write_text(sites.csv(host), encoding="utf-8")
-        command = [sys.executable, "-m", "scrapy", "crawl", "reports", "-a", f"sites={tmp_path / 'sites.csv'}",
-                   "-O", str(tmp_path / "out.jsonl"), "-s", f"ARCHIVE_DIR={tmp_path / 'warc'}"]
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "reports",
+            "-a",
+            f"sites={tmp_path / 'sites.csv'}",
+            "-O",
+            str(tmp_path / "out.jsonl"),
+            "-s",
+            f"ARCHIVE_DIR={tmp_path / 'warc'}",
+        ]
         for name, value in {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": "8"}.items():
             command += ["-s", f"{name}={value}"]
         with open(tmp_path / "log.txt", "w") as log:
-            process = subprocess.Popen(command, cwd=ROOT, stderr=log,
-                                       env={**os.environ, "http_proxy": farm.proxy_url, "NIANBAO_LOG_LEVEL": "INFO"})
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stderr=log,
+                env={**os.environ, "http_proxy": farm.proxy_url, "NIANBAO_LOG_LEVEL": "INFO"},
+            )
             deadline = time.monotonic() + 240
             while process.poll() is None and time.monotonic() < deadline:
                 served = len([r for r in sites.requests_for(host) if r.path.endswith(".html")])

@@ -44,7 +44,9 @@ class TlsOrigin:
 
     async def _main(self):
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=tls.browser_side_context())
+        server = await asyncio.start_server(
+            self._serve, "127.0.0.1", 0, ssl=tls.browser_side_context()
+        )
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         async with server:
@@ -55,15 +57,27 @@ class TlsOrigin:
             while True:
                 lines = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
                 method, target, _ = lines[0].split(" ")
-                headers = [tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if line]
+                headers = [
+                    tuple(part.strip() for part in line.split(":", 1)) for line in lines[1:] if line
+                ]
                 path, _, query = target.partition("?")
-                handler = self.routes.get((method, path)) or self.routes.get((method, path + "index.html"))
-                reply = handler(Req(method, "localhost", path, query, headers)) if handler else Reply(404, "Not Found")
+                handler = self.routes.get((method, path)) or self.routes.get(
+                    (method, path + "index.html")
+                )
+                reply = (
+                    handler(Req(method, "localhost", path, query, headers))
+                    if handler
+                    else Reply(404, "Not Found")
+                )
                 payload = gzip.compress(reply.body, mtime=0) if reply.gzip else reply.body
                 head = render_head(reply, len(payload))
                 self.sent.append((path, head, payload))
-                wire = (b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in split_chunks(payload)) + b"0\r\n\r\n"
-                        if reply.chunked else payload)
+                wire = (
+                    b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in split_chunks(payload))
+                    + b"0\r\n\r\n"
+                    if reply.chunked
+                    else payload
+                )
                 writer.write(head + wire)
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -75,14 +89,26 @@ def test_an_https_list_filled_by_a_script_is_crawled_and_archived(tmp_path):
     linqu = sites.by_host["www.linqu.gov.cn"]
     with GovFarmServer({}) as farm, TlsOrigin(sites.hosts[linqu.host]) as origin:
         base = f"https://localhost:{origin.port}"
-        csv = (sites.csv(linqu.host).replace(f"http://{linqu.host}", base).replace(f",{linqu.host},", ",localhost,"))
+        csv = (
+            sites.csv(linqu.host)
+            .replace(f"http://{linqu.host}", base)
+            .replace(f",{linqu.host},", ",localhost,")
+        )
         result = crawl(tmp_path, farm, csv)
     assert result.returncode == 0, result.log[-3000:]
-    assert result.found("report", f"localhost:{origin.port}") == {base + p for p in linqu.report_paths}
+    assert result.found("report", f"localhost:{origin.port}") == {
+        base + p for p in linqu.report_paths
+    }
     assert result.stat("browser/pages") == 1
-    xhr = [r for r in result.records if r.rec_type == "response" and "/api/ndbg/list" in (r.target_uri or "")]
+    xhr = [
+        r
+        for r in result.records
+        if r.rec_type == "response" and "/api/ndbg/list" in (r.target_uri or "")
+    ]
     assert [r.target_uri for r in xhr] == [f"{base}/api/ndbg/list?page=1&size=15"]
     [(_, _, payload)] = [s for s in origin.sent if s[0] == "/api/ndbg/list"]
     assert xhr[0].payload == payload
     assert result.request_of(xhr[0]).http_header("Proxy-Connection") is None  # inside the tunnel
-    assert [r.target_uri for r in result.records if r.rec_type == "conversion"] == [f"{base}/xxgk/ndbg/"]
+    assert [r.target_uri for r in result.records if r.rec_type == "conversion"] == [
+        f"{base}/xxgk/ndbg/"
+    ]

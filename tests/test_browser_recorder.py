@@ -82,7 +82,7 @@ def test_relays_through_the_upstream_proxy_and_records_exactly_what_crossed(farm
     received = asyncio.run(run())
     sent = {s.url.split("?")[0].rsplit("/", 1)[1]: s for s in farm.sent}
     assert [method for method, _ in exchanges] == ["GET", "GET", "POST", "GET"]
-    for request, (method, exchange), (head, body) in zip(requests, exchanges, received):
+    for request, (_method, exchange), (head, _body) in zip(requests, exchanges, received):
         wire = sent[exchange.url.split("?")[0].rsplit("/", 1)[1]]
         assert exchange.source == "browser"
         assert exchange.request_bytes == request  # sent on unchanged, archived unchanged
@@ -90,9 +90,11 @@ def test_relays_through_the_upstream_proxy_and_records_exactly_what_crossed(farm
         assert exchange.response_body == wire.payload  # content coding kept, chunking undone
         assert exchange.remote_ip == "127.0.0.1"
     # The browser got the chunked framing as the server sent it.
-    assert received[0][1] == b"".join(
-        b"%x\r\n%s\r\n" % (len(p), p) for p in split_chunks(sent["list.json"].payload)
-    ) + b"0\r\n\r\n"
+    assert (
+        received[0][1]
+        == b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in split_chunks(sent["list.json"].payload))
+        + b"0\r\n\r\n"
+    )
     assert exchanges[0][1].response_body[:2] == b"\x1f\x8b"
     assert b"X-Spacing:   kept " in exchanges[1][1].response_head
     assert exchanges[1][1].response_head.count(b"Set-Cookie") == 2
@@ -114,8 +116,10 @@ def test_straight_to_the_origin_the_request_line_becomes_origin_form():
         proxy = recorder(exchanges, lambda url: Upstream("127.0.0.1", port, False))
         await proxy.start()
         reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
-        writer.write(b"GET http://www.example.gov.cn/a/b.html?x=1 HTTP/1.1\r\nHost: www.example.gov.cn\r\n"
-                     b"Proxy-Connection: keep-alive\r\nUser-Agent: test\r\n\r\n")
+        writer.write(
+            b"GET http://www.example.gov.cn/a/b.html?x=1 HTTP/1.1\r\nHost: www.example.gov.cn\r\n"
+            b"Proxy-Connection: keep-alive\r\nUser-Agent: test\r\n\r\n"
+        )
         answer = await read_response(reader)
         writer.close()
         await proxy.close()
@@ -124,7 +128,9 @@ def test_straight_to_the_origin_the_request_line_becomes_origin_form():
 
     _, body = asyncio.run(run())
     assert body == b"ok"
-    assert origin_got == [b"GET /a/b.html?x=1 HTTP/1.1\r\nHost: www.example.gov.cn\r\nUser-Agent: test\r\n\r\n"]
+    assert origin_got == [
+        b"GET /a/b.html?x=1 HTTP/1.1\r\nHost: www.example.gov.cn\r\nUser-Agent: test\r\n\r\n"
+    ]
     assert exchanges[0][1].request_bytes == origin_got[0]
     assert exchanges[0][1].url == "http://www.example.gov.cn/a/b.html?x=1"
 
@@ -156,9 +162,11 @@ def test_an_unreachable_next_hop_is_a_502_with_the_reason_and_nothing_recorded(c
 def test_chromium_over_https_is_recorded_through_the_tls_break():
     """The browser's HTTPS traffic: TLS ended at the recorder, the server's bytes archived."""
     exchanges, origin_sent = [], []
-    page = (b"<html><body><ul id='list'></ul><script>fetch('/data.json').then(r => r.json())"
-            b".then(d => { document.getElementById('list').innerHTML = '<li>' + d.title + '</li>'; })"
-            b"</script></body></html>")
+    page = (
+        b"<html><body><ul id='list'></ul><script>fetch('/data.json').then(r => r.json())"
+        b".then(d => { document.getElementById('list').innerHTML = '<li>' + d.title + '</li>'; })"
+        b"</script></body></html>"
+    )
     data = '{"title": "昌邑市2021年政府信息公开工作年度报告"}'.encode()
 
     async def origin(reader, writer):
@@ -167,7 +175,10 @@ def test_chromium_over_https_is_recorded_through_the_tls_break():
                 head = await reader.readuntil(b"\r\n\r\n")
                 body = data if b"/data.json" in head.split(b"\r\n")[0] else page
                 kind = b"application/json" if body is data else b"text/html; charset=utf-8"
-                answer = b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" % (kind, len(body))
+                answer = b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" % (
+                    kind,
+                    len(body),
+                )
                 origin_sent.append(answer + body)
                 writer.write(answer + body)
                 await writer.drain()
@@ -181,8 +192,12 @@ def test_chromium_over_https_is_recorded_through_the_tls_break():
         proxy = recorder(exchanges, lambda url: Upstream("127.0.0.1", port, False))
         await proxy.start()
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(**launch_options({}, playwright.chromium.executable_path))
-            context = await browser.new_context(proxy={"server": proxy.url}, ignore_https_errors=True)
+            browser = await playwright.chromium.launch(
+                **launch_options({}, playwright.chromium.executable_path)
+            )
+            context = await browser.new_context(
+                proxy={"server": proxy.url}, ignore_https_errors=True
+            )
             tab = await context.new_page()
             await tab.goto(f"https://localhost:{port}/reports/", wait_until="networkidle")
             html = await tab.content()
@@ -195,7 +210,10 @@ def test_chromium_over_https_is_recorded_through_the_tls_break():
     port, html = asyncio.run(run())
     assert "昌邑市2021年" in html
     urls = [exchange.url for _, exchange in exchanges]
-    assert f"https://localhost:{port}/reports/" in urls and f"https://localhost:{port}/data.json" in urls
+    assert (
+        f"https://localhost:{port}/reports/" in urls
+        and f"https://localhost:{port}/data.json" in urls
+    )
     recorded = {exchange.url.rsplit("/", 1)[1]: exchange for _, exchange in exchanges}
     assert recorded["data.json"].response_head + recorded["data.json"].response_body in origin_sent
     assert recorded["data.json"].request_bytes.startswith(b"GET /data.json HTTP/1.1\r\n")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
-import base64
 import socket
 import socketserver
 import subprocess
@@ -20,7 +20,11 @@ PDF = b"%PDF-1.4\n" + b"fake pdf body " * 200 + b"\n%%EOF\n"
 GBK_NAME = "昌乐县2020年政府信息公开工作年度报告.pdf".encode("gbk")
 
 # path -> (raw head, body as sent on the wire after the head, body as the archive must hold it)
-CHUNKS = [b"<html><head><title>\xe5\xb9\xb4\xe6\x8a\xa5</title></head>", b"<body>", b"chunked body</body></html>"]
+CHUNKS = [
+    b"<html><head><title>\xe5\xb9\xb4\xe6\x8a\xa5</title></head>",
+    b"<body>",
+    b"chunked body</body></html>",
+]
 CHUNKED_WIRE = b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in CHUNKS) + b"0\r\n\r\n"
 GZIPPED = gzip.compress(PDF, mtime=0)
 
@@ -68,7 +72,11 @@ class RawHandler(socketserver.BaseRequestHandler):
             head, _, buffer = buffer.partition(b"\r\n\r\n")
             self.server.requests.append(head + b"\r\n\r\n")
             target = head.split(b" ")[1].decode()
-            path = target.split("?")[0] if target.startswith("/") else "/" + target.split("/", 3)[3].split("?")[0]
+            path = (
+                target.split("?")[0]
+                if target.startswith("/")
+                else "/" + target.split("/", 3)[3].split("?")[0]
+            )
             raw_head, wire, _ = RESPONSES.get(path, RESPONSES["/missing"])
             self.request.sendall(raw_head + wire)
 
@@ -88,14 +96,35 @@ def raw_server():
 def crawl(urls: list[str], archive: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
-            sys.executable, "-m", "scrapy", "runspider", str(ROOT / "tests/spiders/fetch_urls.py"),
-            "-a", "urls=" + " ".join(urls),
-            "-s", f"ARCHIVE_DIR={archive}", "-s", "ROBOTSTXT_OBEY=False",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0",
-            "-s", "LOG_LEVEL=INFO",
+            sys.executable,
+            "-m",
+            "scrapy",
+            "runspider",
+            str(ROOT / "tests/spiders/fetch_urls.py"),
+            "-a",
+            "urls=" + " ".join(urls),
+            "-s",
+            f"ARCHIVE_DIR={archive}",
+            "-s",
+            "ROBOTSTXT_OBEY=False",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "RETRY_TIMES=0",
+            "-s",
+            "LOG_LEVEL=INFO",
         ],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={"PATH": str(Path(sys.executable).parent), "HOME": str(archive.parent), "no_proxy": "*"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": str(Path(sys.executable).parent),
+            "HOME": str(archive.parent),
+            "no_proxy": "*",
+        },
     )
 
 
@@ -117,7 +146,12 @@ def sha1_b32(data: bytes) -> str:
 @pytest.fixture
 def captured(raw_server, tmp_path):
     base = f"http://127.0.0.1:{raw_server.server_address[1]}"
-    urls = [f"{base}/chunked", f"{base}/report.pdf", f"{base}/downfile.jsp?id=7&t=pdf", f"{base}/missing"]
+    urls = [
+        f"{base}/chunked",
+        f"{base}/report.pdf",
+        f"{base}/downfile.jsp?id=7&t=pdf",
+        f"{base}/missing",
+    ]
     archive = tmp_path / "warc"
     result = crawl(urls, archive)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -149,7 +183,9 @@ def test_chunked_response_is_archived_as_sent_with_only_chunking_undone(captured
     archive, *_ = captured
     blocks = {uri.split("/", 3)[3]: block for uri, block in raw_blocks(archive, "response").items()}
     head, wire, body = RESPONSES["/chunked"]
-    expected_head = head.replace(b"transfer-encoding: chunked", b"X-Orig-Transfer-Encoding: chunked")
+    expected_head = head.replace(
+        b"transfer-encoding: chunked", b"X-Orig-Transfer-Encoding: chunked"
+    )
     expected_head = expected_head[:-2] + b"Content-Length: %d\r\n\r\n" % len(body)
     assert blocks["chunked"] == expected_head + body
 
@@ -194,11 +230,18 @@ def test_error_pages_are_archived_too(captured):
 def test_archive_passes_warcio_check_and_indexes(captured):
     archive, *_ = captured
     for path in archive.glob("*.warc.gz"):
-        check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", "-v", str(path)],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            [str(Path(sys.executable).parent / "warcio"), "check", "-v", str(path)],
+            capture_output=True,
+            text=True,
+        )
         assert check.returncode == 0, check.stdout + check.stderr
-        index = subprocess.run([str(Path(sys.executable).parent / "cdxj-indexer"), str(path)],
-                               capture_output=True, text=True, check=True)
+        index = subprocess.run(
+            [str(Path(sys.executable).parent / "cdxj-indexer"), str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert "/report.pdf" in index.stdout
 
 

@@ -11,7 +11,9 @@ from extract import checks
 from extract.format import parse_key
 from extract.parse import NarrativeFigure
 
-GOLD = sorted(Path(__file__).resolve().parents[1].joinpath("..", "shared", "seeds", "gold").glob("*.json"))
+GOLD = sorted(
+    Path(__file__).resolve().parents[1].joinpath("..", "shared", "seeds", "gold").glob("*.json")
+)
 
 
 def gold_values(name_prefix: str) -> tuple[dict, str]:
@@ -92,7 +94,10 @@ def test_row_total_uses_only_rows_of_the_template():
 
 def test_carry_chain_across_years():
     this, _ = gold_values("003")
-    last = {("requests", "carried_forward", col): this[("requests", "carried_over", col)] for col in checks.REQUEST_PARTIES + ("total",)}
+    last = {
+        ("requests", "carried_forward", col): this[("requests", "carried_over", col)]
+        for col in checks.REQUEST_PARTIES + ("total",)
+    }
     ok = checks.requests_carry_chain(this, last, "report X (2020)")
     assert ok.ok is True and ok.detail == "against report X (2020)"
     last[("requests", "carried_forward", "total")] += 2
@@ -112,7 +117,10 @@ def test_in_force_chain_is_2021_only_and_signed():
         ("active", "normative_documents", "repealed"): 0,
         ("active", "normative_documents", "in_force"): 3,
     }
-    last = {("active", "regulations", "in_force"): 5, ("active", "normative_documents", "in_force"): 3}
+    last = {
+        ("active", "regulations", "in_force"): 5,
+        ("active", "normative_documents", "in_force"): 3,
+    }
     assert checks.active_in_force_chain(this, "2021", last, "2021", "r (2021)").ok is True
     last[("active", "regulations", "in_force")] = 4
     bad = checks.active_in_force_chain(this, "2021", last, "2021", "r (2021)")

@@ -41,7 +41,12 @@ def test_no_lookalike_or_out_of_scope_report_is_taken(crawl):
     decoys = {decoy.url: decoy.reason for decoy in farm.expected.decoys}
     assert not found & set(decoys)
     reasons = set(decoys.values())
-    assert {"government_work_report", "rule_of_law_report", "final_accounts", "out_of_scope"} <= reasons
+    assert {
+        "government_work_report",
+        "rule_of_law_report",
+        "final_accounts",
+        "out_of_scope",
+    } <= reasons
 
 
 def test_every_attachment_is_fetched_with_its_name(crawl):
@@ -78,7 +83,9 @@ def test_archived_payloads_are_byte_identical_to_what_the_server_sent(crawl):
 def test_compressed_and_chunked_responses_are_kept_as_sent(crawl):
     _, out, _, sent, _ = crawl
     gzipped = {(s.url, s.status) for s in sent if b"content-encoding: gzip" in s.raw_head.lower()}
-    chunked = {(s.url, s.status) for s in sent if b"transfer-encoding: chunked" in s.raw_head.lower()}
+    chunked = {
+        (s.url, s.status) for s in sent if b"transfer-encoding: chunked" in s.raw_head.lower()
+    }
     assert gzipped and chunked
     for record in archived(out / "warc"):
         if record.rec_type != "response":
@@ -93,22 +100,29 @@ def test_compressed_and_chunked_responses_are_kept_as_sent(crawl):
 def test_every_response_has_metadata_naming_its_site_and_page(crawl):
     farm, out, _, _, _ = crawl
     names = {row["name"] for row in farm.sites_csv_rows}
-    metadata = {r.concurrent_to: r.fields for r in archived(out / "warc") if r.rec_type == "metadata"}
+    metadata = {
+        r.concurrent_to: r.fields for r in archived(out / "warc") if r.rec_type == "metadata"
+    }
     responses = [r for r in archived(out / "warc") if r.rec_type == "response"]
     attachments = {a.url: r.url for r in farm.expected.reports for a in r.attachments}
     for record in responses:
         fields = metadata[record.record_id]
         assert fields["site-name"] in names
         if record.target_uri in attachments:
-            assert fields["kind"] == "attachment" and fields["via"] == attachments[record.target_uri]
+            assert (
+                fields["kind"] == "attachment" and fields["via"] == attachments[record.target_uri]
+            )
 
 
 def test_warcio_check_passes(crawl):
     _, out, _, _, _ = crawl
     files = sorted((out / "warc").glob("*.warc.gz"))
     assert files and not list((out / "warc").glob("*.open"))
-    result = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -126,7 +140,9 @@ def test_a_500_is_retried_and_both_answers_are_archived(crawl):
     _, out, _, sent, _ = crawl
     failed_once = {s.url for s in sent if s.status == 500}
     assert failed_once
-    statuses = Counter((r.target_uri, r.http_status) for r in archived(out / "warc") if r.rec_type == "response")
+    statuses = Counter(
+        (r.target_uri, r.http_status) for r in archived(out / "warc") if r.rec_type == "response"
+    )
     for url in failed_once:
         assert statuses[url, 500] == 1 and statuses[url, 200] == 1
 
@@ -142,7 +158,7 @@ def test_gbk_page_without_charset_is_read_correctly(crawl):
 
 def test_crawl_ends_with_a_per_site_summary(crawl):
     farm, _, _, _, log = crawl
-    summary = log[log.index("Per-site summary"):]
+    summary = log[log.index("Per-site summary") :]
     for row in farm.sites_csv_rows:
         assert row["url"].split("/")[2] in summary
 
@@ -156,9 +172,13 @@ def test_killed_crawl_resumes_without_fetching_twice(tmp_path):
     sites_csv.write_text(farm.sites_csv(), encoding="utf-8")
     jobdir = tmp_path / "job"
     with GovFarmServer(farm.hosts) as server:
-        first = subprocess.Popen(crawl_command(sites_csv, tmp_path, jobdir=jobdir, found="first.jsonl"),
-                                 cwd=ROOT, env=crawl_env(server), stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)
+        first = subprocess.Popen(
+            crawl_command(sites_csv, tmp_path, jobdir=jobdir, found="first.jsonl"),
+            cwd=ROOT,
+            env=crawl_env(server),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 120
         while len(server.sent) < 60 and time.monotonic() < deadline and first.poll() is None:
             time.sleep(0.05)
@@ -170,8 +190,14 @@ def test_killed_crawl_resumes_without_fetching_twice(tmp_path):
         with sqlite3.connect(jobdir / "archived.sqlite") as index:
             archived_before = {url for (url,) in index.execute("SELECT url FROM archived")}
         assert archived_before
-        second = subprocess.run(crawl_command(sites_csv, tmp_path, jobdir=jobdir, found="second.jsonl"),
-                                cwd=ROOT, env=crawl_env(server), capture_output=True, text=True, timeout=300)
+        second = subprocess.run(
+            crawl_command(sites_csv, tmp_path, jobdir=jobdir, found="second.jsonl"),
+            cwd=ROOT,
+            env=crawl_env(server),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert second.returncode == 0, second.stderr[-4000:]
         fetched = Counter(s.url for s in server.sent)
     found = {item["url"] for item in of_type(read_items(tmp_path / "second.jsonl"), "report")}
@@ -183,6 +209,9 @@ def test_killed_crawl_resumes_without_fetching_twice(tmp_path):
     assert f"'resume/from_archive': {len(archived_before)}," in second.stderr
     files = sorted((tmp_path / "warc").glob("*.warc.gz"))
     assert not list((tmp_path / "warc").glob("*.open"))
-    check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout + check.stderr

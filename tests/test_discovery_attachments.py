@@ -17,9 +17,7 @@ NAME = "昌乐县卫生健康局2020年政府信息公开工作年度报告.pdf"
 
 @pytest.mark.parametrize("extension", sorted(ATTACHMENT_EXTENSIONS))
 def test_every_listed_extension_is_an_attachment(extension):
-    assert is_attachment_link(
-        f"http://x.gov.cn/u/cms/2021/report.{extension.upper()}", ""
-    )
+    assert is_attachment_link(f"http://x.gov.cn/u/cms/2021/report.{extension.upper()}", "")
 
 
 @pytest.mark.parametrize(
@@ -74,11 +72,8 @@ def test_pages_are_not_attachments(url, text):
         b"attachment; filename*=\"UTF-8''" + quote(NAME).encode() + b'"',
         b"attachment; filename*=GBK''" + quote(NAME.encode("gbk")).encode(),
         # filename* wins over filename, in either order
-        b"attachment; filename=\"fallback.pdf\"; filename*=UTF-8''"
-        + quote(NAME).encode(),
-        b"attachment; filename*=UTF-8''"
-        + quote(NAME).encode()
-        + b'; filename="fallback.pdf"',
+        b"attachment; filename=\"fallback.pdf\"; filename*=UTF-8''" + quote(NAME).encode(),
+        b"attachment; filename*=UTF-8''" + quote(NAME).encode() + b'; filename="fallback.pdf"',
         (f'attachment; filename="{NAME}"').encode(),
         (f"attachment; filename={NAME}").encode(),
         (f'attachment; filename="{NAME}"').encode("gbk"),
@@ -88,9 +83,7 @@ def test_pages_are_not_attachments(url, text):
         b'attachment; filename="=?UTF-8?B?'
         + __import__("base64").b64encode(NAME.encode())
         + b'?="',
-        b"inline; filename==?GBK?B?"
-        + __import__("base64").b64encode(NAME.encode("gbk"))
-        + b"?=",
+        b"inline; filename==?GBK?B?" + __import__("base64").b64encode(NAME.encode("gbk")) + b"?=",
         (f'filename="{NAME}"').encode(),
         (f'ATTACHMENT; FILENAME="{NAME}"').encode(),
         (f'attachment; filename="C:\\Users\\x\\{NAME}"').encode("gbk"),
@@ -109,10 +102,7 @@ def test_filename_with_quoted_semicolon_and_escaped_quote():
 
 
 def test_percent_encoded_name_with_plus_for_space():
-    header = (
-        b"attachment; filename="
-        + quote("2020 年报.pdf", safe="").replace("%20", "+").encode()
-    )
+    header = b"attachment; filename=" + quote("2020 年报.pdf", safe="").replace("%20", "+").encode()
     assert filename_from_content_disposition(header) == "2020 年报.pdf"
 
 
@@ -121,10 +111,7 @@ def test_gbk_name_with_0x5c_trail_byte():
     name = "癨报告.pdf"
     assert b"\\" in name.encode("gbk")
     assert (
-        filename_from_content_disposition(
-            (f'attachment; filename="{name}"').encode("gbk")
-        )
-        == name
+        filename_from_content_disposition((f'attachment; filename="{name}"').encode("gbk")) == name
     )
 
 
@@ -165,8 +152,7 @@ def test_decode_filename_bytes_prefers_utf8_then_gb18030():
         ("http://x.gov.cn/u/" + quote(NAME.encode("gbk")), None, NAME),
         ("http://x.gov.cn/u/" + quote(NAME), b"inline", NAME),
         (
-            "http://x.gov.cn/module/download/downfile.jsp?classid=0&filename="
-            + quote(NAME),
+            "http://x.gov.cn/module/download/downfile.jsp?classid=0&filename=" + quote(NAME),
             None,
             NAME,
         ),

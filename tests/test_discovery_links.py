@@ -109,26 +109,16 @@ def test_not_followed(text, url):
 
 def test_domains_filter_external_governments():
     domains = ["anqiu.gov.cn"]
-    assert (
-        link_priority("潍坊市人民政府", "http://www.weifang.gov.cn/", domains=domains)
-        is None
-    )
+    assert link_priority("潍坊市人民政府", "http://www.weifang.gov.cn/", domains=domains) is None
     assert link_priority("中国政府网", "http://www.gov.cn/", domains=domains) is None
     assert (
         link_priority("政府信息公开", "http://xxgk.anqiu.gov.cn/", domains=domains)
         == PRIORITY_DISCLOSURE_COLUMN
     )
     # without domains the caller filters hosts itself
-    assert (
-        link_priority("潍坊市人民政府", "http://www.weifang.gov.cn/") == PRIORITY_AGENCY
-    )
+    assert link_priority("潍坊市人民政府", "http://www.weifang.gov.cn/") == PRIORITY_AGENCY
 
 
 def test_text_with_whitespace_and_full_width_characters():
-    assert (
-        link_priority(" 政府信息公开\n 年报 ", BASE + "/a/") == PRIORITY_REPORT_COLUMN
-    )
-    assert (
-        link_priority("２０２１年度政府信息公开工作报告", BASE + "/a/1.html")
-        == PRIORITY_REPORT
-    )
+    assert link_priority(" 政府信息公开\n 年报 ", BASE + "/a/") == PRIORITY_REPORT_COLUMN
+    assert link_priority("２０２１年度政府信息公开工作报告", BASE + "/a/1.html") == PRIORITY_REPORT

@@ -1,6 +1,5 @@
 """Administrative divisions by name and code."""
 
-
 import pytest
 
 from crawler.discovery.regions import (

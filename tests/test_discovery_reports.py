@@ -96,9 +96,7 @@ def _seed_texts():
     if not SEEDS.is_dir():
         pytest.skip(f"shared seeds not found at {SEEDS}")
     for path in sorted(SEEDS.glob("*.txt")):
-        gold = json.loads(
-            (SEEDS / "gold" / (path.stem + ".json")).read_text(encoding="utf-8")
-        )
+        gold = json.loads((SEEDS / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
         yield path.read_text(encoding="utf-8"), gold
 
 
@@ -154,9 +152,7 @@ def test_page_with_report_title_but_no_markers_and_long_text_is_not_a_report():
 
 
 def test_short_cover_page_with_attachment():
-    cover = (
-        "发布时间：2021-01-22 来源：县卫生健康局\n附件：昌乐县卫生健康局2020年年报.pdf"
-    )
+    cover = "发布时间：2021-01-22 来源：县卫生健康局\n附件：昌乐县卫生健康局2020年年报.pdf"
     assert is_report_page("昌乐县卫生健康局2020年政府信息公开工作年度报告", cover)
     assert is_report_page(
         "昌乐县卫生健康局2020年政府信息公开工作年度报告",
@@ -172,9 +168,7 @@ def test_short_cover_page_with_attachment():
 
 
 def test_markers_without_a_report_title_are_not_enough():
-    assert not is_report_page(
-        "政府信息公开", "正文：" + REPORT_BODY[5:].replace("年度报告", "")
-    )
+    assert not is_report_page("政府信息公开", "正文：" + REPORT_BODY[5:].replace("年度报告", ""))
 
 
 @pytest.mark.parametrize(

@@ -70,8 +70,7 @@ def test_canonical_url_is_idempotent():
         ("http://x.gov.cn/xxgk/xxgk/xxgk/index.html", "repeated"),
         ("http://x.gov.cn/" + "a" * MAX_URL_LENGTH, "longer"),
         (
-            "http://x.gov.cn/q?"
-            + "&".join(f"k{i}=1" for i in range(MAX_QUERY_PARAMETERS + 1)),
+            "http://x.gov.cn/q?" + "&".join(f"k{i}=1" for i in range(MAX_QUERY_PARAMETERS + 1)),
             "parameters",
         ),
         (

@@ -36,7 +36,9 @@ def pdf_bytes() -> bytes:
 # --- sniffing ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("content_type", ["application/octet-stream", "text/html; charset=utf-8", None])
+@pytest.mark.parametrize(
+    "content_type", ["application/octet-stream", "text/html; charset=utf-8", None]
+)
 def test_sniff_pdf_by_magic_whatever_the_content_type_says(pdf_bytes, content_type):
     assert sniff_type(pdf_bytes, content_type, "download.jsp?id=3") == "pdf"
 
@@ -49,9 +51,14 @@ def test_sniff_office_files_by_their_insides(docx_bytes, doc_bytes):
 
 
 def test_sniff_other_zips_and_html():
-    assert sniff_type(_zip({"xl/workbook.xml": "<x/>"}), "application/octet-stream", "a.docx") == "xlsx"
+    assert (
+        sniff_type(_zip({"xl/workbook.xml": "<x/>"}), "application/octet-stream", "a.docx")
+        == "xlsx"
+    )
     assert sniff_type(_zip({"readme.txt": "hi"}), None, None) == "zip"
-    assert sniff_type(b"\xef\xbb\xbf\n  <!DOCTYPE html><html>", "application/pdf", "a.pdf") == "html"
+    assert (
+        sniff_type(b"\xef\xbb\xbf\n  <!DOCTYPE html><html>", "application/pdf", "a.pdf") == "html"
+    )
     assert sniff_type(b"<!-- cms --><meta charset=gbk><title>t</title>", None, None) == "html"
 
 
@@ -106,7 +113,11 @@ def test_damaged_doc_reports_every_converter(doc_bytes):
     with pytest.raises(DocumentError) as raised:
         read_document(doc_bytes[:3000], filename="report.doc")
     failures = raised.value.reason.split("; ")
-    assert [failure.split(" failed: ")[0] for failure in failures] == ["soffice", "catdoc", "antiword"]
+    assert [failure.split(" failed: ")[0] for failure in failures] == [
+        "soffice",
+        "catdoc",
+        "antiword",
+    ]
     with pytest.raises(DocumentError, match="damaged Office 97-2003"):
         read_document(doc_bytes[:3000])
     with pytest.raises(DocumentError, match="not a WPS document"):
@@ -147,7 +158,9 @@ def test_doubled_glyphs_are_dropped_as_pdfplumber_drops_them(pdf_bytes):
 
 
 def test_pdf_title_falls_back_to_largest_type_and_pages_stay_in_order():
-    document = read_document(samples.report_pdf(title=None, extra_pages=["五、其他需要报告的事项", "六、附表"]))
+    document = read_document(
+        samples.report_pdf(title=None, extra_pages=["五、其他需要报告的事项", "六、附表"])
+    )
     assert document.title == samples.TITLE
     assert document.pages == 3
     assert document.text.splitlines()[-3:] == samples.AFTER + ["五、其他需要报告的事项", "六、附表"]
@@ -188,7 +201,12 @@ def test_docx_nested_table_is_flattened_and_grid_before_respected(docx_bytes):
     outer = document.add_table(rows=1, cols=2)
     outer.cell(0, 0).text = "附表"
     inner = outer.cell(0, 1).add_table(rows=2, cols=2)
-    for (row, col), text in {(0, 0): "项目", (0, 1): "数量", (1, 0): "收到申请", (1, 1): "7"}.items():
+    for (row, col), text in {
+        (0, 0): "项目",
+        (0, 1): "数量",
+        (1, 0): "收到申请",
+        (1, 1): "7",
+    }.items():
         inner.cell(row, col).text = text
     buffer = io.BytesIO()
     document.save(buffer)
@@ -197,7 +215,9 @@ def test_docx_nested_table_is_flattened_and_grid_before_respected(docx_bytes):
 
 
 def test_doc_reads_like_the_docx_it_came_from(doc_bytes):
-    document = read_document(doc_bytes, content_type="application/octet-stream", filename="download")
+    document = read_document(
+        doc_bytes, content_type="application/octet-stream", filename="download"
+    )
     assert document.source_type == "doc"
     assert document.text.splitlines() == samples.EXPECTED_LINES
 
@@ -211,7 +231,9 @@ def test_wps_is_read_as_the_word_file_inside(doc_bytes, docx_bytes):
 
 def _without(monkeypatch, *tools):
     real_which = doc_reader.shutil.which
-    monkeypatch.setattr(doc_reader.shutil, "which", lambda tool: None if tool in tools else real_which(tool))
+    monkeypatch.setattr(
+        doc_reader.shutil, "which", lambda tool: None if tool in tools else real_which(tool)
+    )
 
 
 def test_rtf_published_as_doc_is_read_through_libreoffice():
@@ -223,9 +245,19 @@ def test_rtf_published_as_doc_is_read_through_libreoffice():
 def test_doc_falls_back_to_catdoc_when_soffice_is_missing(doc_bytes, monkeypatch):
     _without(monkeypatch, "soffice", "libreoffice")
     lines = read_document(doc_bytes, filename="a.doc").text.splitlines()
-    assert lines[:5] == samples.BEFORE + ["第二十条第（一）项", samples.TABLE_LINES[1], "规章\t0\t0\t3"]
+    assert lines[:5] == samples.BEFORE + [
+        "第二十条第（一）项",
+        samples.TABLE_LINES[1],
+        "规章\t0\t0\t3",
+    ]
     # catdoc's known losses: the slot a column span covers, and a cell's paragraphs stay apart.
-    assert lines[5:] == ["行政规范性", "文件\t2\t1\t15", "三、本年度办理结果\t予以公开\t5", "\t不予公开\t其他\t1", *samples.AFTER]
+    assert lines[5:] == [
+        "行政规范性",
+        "文件\t2\t1\t15",
+        "三、本年度办理结果\t予以公开\t5",
+        "\t不予公开\t其他\t1",
+        *samples.AFTER,
+    ]
 
 
 def test_doc_falls_back_to_antiword_last(doc_bytes, monkeypatch):

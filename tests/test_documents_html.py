@@ -21,7 +21,9 @@ def test_article_text_table_title_date_and_links():
     assert document.text.splitlines() == samples.EXPECTED_LINES + [f"附件：{samples.TITLE}.pdf"]
     assert document.title == samples.TITLE
     assert document.published == "2022-01-22"
-    assert document.links == [("http://www.example.gov.cn/zfxxgk/ndbg/files/P020220122.pdf", f"{samples.TITLE}.pdf")]
+    assert document.links == [
+        ("http://www.example.gov.cn/zfxxgk/ndbg/files/P020220122.pdf", f"{samples.TITLE}.pdf")
+    ]
 
 
 def test_gbk_page_without_any_declared_charset():
@@ -30,7 +32,9 @@ def test_gbk_page_without_any_declared_charset():
     assert document.title == samples.TITLE
 
 
-@pytest.mark.parametrize("snippet", ["<p>规章</p>", "<div>行政规范性文件 本年制发件数</div>", "<td>予以公开</td>"])
+@pytest.mark.parametrize(
+    "snippet", ["<p>规章</p>", "<div>行政规范性文件 本年制发件数</div>", "<td>予以公开</td>"]
+)
 def test_short_gbk_fragments_are_not_taken_for_big5(snippet):
     text, encoding = decode_html(snippet.encode("gbk"))
     assert (text, encoding) == (snippet, "gb18030")
@@ -47,7 +51,7 @@ def test_declared_charsets_in_order_and_latin1_server_default_ignored():
 
 
 def test_a_few_bad_bytes_do_not_lose_the_declared_charset():
-    page = samples.report_html().encode("utf-8").replace("来源".encode("utf-8"), "来源".encode("utf-8")[:-1])
+    page = samples.report_html().encode("utf-8").replace("来源".encode(), "来源".encode()[:-1])
     text, encoding = decode_html(page, "text/html; charset=utf-8")
     assert encoding == "utf-8" and samples.TITLE in text
 
@@ -138,7 +142,10 @@ def test_title_and_date_from_cms_meta_tags():
     <body><h1>某区人民政府</h1><div id="zoom"><p>根据《中华人民共和国政府信息公开条例》要求，编制本报告。</p></div>
     <p>发布时间：2021年03月01日</p></body></html>"""
     document = _read(page)
-    assert (document.title, document.published) == ("某区2020年 政府信息公开工作年度报告", "2021-01-29")
+    assert (document.title, document.published) == (
+        "某区2020年 政府信息公开工作年度报告",
+        "2021-01-29",
+    )
 
 
 def test_date_from_the_info_bar_in_chinese_form():
@@ -151,7 +158,7 @@ def test_word_single_file_web_page_saved_as_doc():
     html = f"<html><body><div class=WordSection1><p>{samples.BEFORE[0]}</p>{samples.REPORT_TABLE_HTML}</div></body></html>"
     mht = (
         'MIME-Version: 1.0\nContent-Type: multipart/related; boundary="----=_NextPart"\n\n'
-        "------=_NextPart\nContent-Type: text/html; charset=\"gb2312\"\nContent-Transfer-Encoding: base64\n\n"
+        '------=_NextPart\nContent-Type: text/html; charset="gb2312"\nContent-Transfer-Encoding: base64\n\n'
     ).encode("ascii")
     import base64
 

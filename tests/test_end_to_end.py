@@ -18,8 +18,13 @@ GOLD = ROOT.parent / "shared" / "seeds" / "gold"
 @pytest.fixture(scope="module")
 def extracted(farm_crawl):
     db_path = farm_crawl.out / "nianbao.db"
-    result = subprocess.run([sys.executable, "-m", "extract", str(farm_crawl.out / "warc"), "--db", str(db_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "extract", str(farm_crawl.out / "warc"), "--db", str(db_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     return farm_crawl.farm, sqlite_utils.Database(db_path), result.stdout
 
@@ -40,12 +45,23 @@ def test_every_readable_report_is_extracted_with_its_gold_values(extracted):
         assert len(rows) == 1, expected.url
         report = rows[0]
         assert (report["agency"], report["year"], report["format_version"]) == (
-            expected.agency, expected.year, expected.format_version), expected.url
+            expected.agency,
+            expected.year,
+            expected.format_version,
+        ), expected.url
         answer = gold(expected.seed)
-        cells = {f"{c['tbl']}.{c['row']}.{c['col']}": c["value"]
-                 for c in db.query("select tbl, row, col, value from cells where report_id = ?", [report["id"]])}
-        wrong = {key: (value, cells.get(key)) for key, value in answer["cells"].items()
-                 if cells.get(key) != value and not (key in answer.get("accept_null", []) and cells.get(key) is None)}
+        cells = {
+            f"{c['tbl']}.{c['row']}.{c['col']}": c["value"]
+            for c in db.query(
+                "select tbl, row, col, value from cells where report_id = ?", [report["id"]]
+            )
+        }
+        wrong = {
+            key: (value, cells.get(key))
+            for key, value in answer["cells"].items()
+            if cells.get(key) != value
+            and not (key in answer.get("accept_null", []) and cells.get(key) is None)
+        }
         assert not wrong, (expected.url, report["source_type"], wrong)
 
 
@@ -54,7 +70,9 @@ def test_report_behind_a_scan_is_recorded_as_needing_ocr(extracted):
     scanned = [a.url for r in farm.expected.reports if not readable(r) for a in r.attachments]
     assert scanned
     for url in scanned:
-        assert [d["reason"] for d in db.query("select reason from documents where url = ?", [url])] == ["needs OCR"]
+        assert [
+            d["reason"] for d in db.query("select reason from documents where url = ?", [url])
+        ] == ["needs OCR"]
 
 
 def test_lookalikes_never_become_reports(extracted):
@@ -65,18 +83,36 @@ def test_lookalikes_never_become_reports(extracted):
 
 def test_every_report_points_at_its_preserved_source(extracted):
     farm, db, _ = extracted
-    archive = {row["filename"]: row["archive_dir"] for row in db.query("select * from processed_warcs")}
+    archive = {
+        row["filename"]: row["archive_dir"] for row in db.query("select * from processed_warcs")
+    }
     for report in db.query("select * from reports"):
         assert report["warc_filename"] in archive and report["payload_digest"].startswith("sha1:")
-        source = list(db.query("select role, url from documents where record_id = ?", [report["warc_record_id"]]))
+        source = list(
+            db.query(
+                "select role, url from documents where record_id = ?", [report["warc_record_id"]]
+            )
+        )
         assert source == [{"role": "source", "url": report["source_url"]}]
 
 
 def test_a_second_run_adds_nothing(extracted, farm_crawl):
     _, db, _ = extracted
     before = {table: db.table(table).count for table in ("reports", "cells", "checks", "documents")}
-    subprocess.run([sys.executable, "-m", "extract", str(farm_crawl.out / "warc"), "--db", str(db.conn.execute("pragma database_list").fetchone()[2])],
-                   cwd=ROOT, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "extract",
+            str(farm_crawl.out / "warc"),
+            "--db",
+            str(db.conn.execute("pragma database_list").fetchone()[2]),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert {table: db.table(table).count for table in before} == before
 
 

@@ -82,7 +82,9 @@ def assert_well_formed(crawl) -> None:
 )
 def test_round_trip_finds_every_item_once(module, column_path, options, count, per_page, fetches):
     items = make_items(count)
-    crawl = crawl_list(module.list_pages(column_path, items, per_page, **options), ORIGIN + column_path)
+    crawl = crawl_list(
+        module.list_pages(column_path, items, per_page, **options), ORIGIN + column_path
+    )
     assert_items_found(crawl.links, items)
     assert len(crawl.fetched) == fetches
     assert_well_formed(crawl)
@@ -91,7 +93,8 @@ def test_round_trip_finds_every_item_once(module, column_path, options, count, p
 
 def test_hanweb_pages_are_posts_with_the_jpage_form():
     crawl = crawl_list(
-        hanweb.list_pages("/col/col4655/index.html", make_items(40), 5), ORIGIN + "/col/col4655/index.html"
+        hanweb.list_pages("/col/col4655/index.html", make_items(40), 5),
+        ORIGIN + "/col/col4655/index.html",
     )
     posts = crawl.page_requests
     assert [(p.method, p.url.split("?")[1]) for p in posts] == [
@@ -99,7 +102,11 @@ def test_hanweb_pages_are_posts_with_the_jpage_form():
         ("POST", "startrecord=31&endrecord=45&perpage=5"),
     ]
     fields = to_req(posts[0]).args
-    assert fields["columnid"] == "4655" and fields["path"] == "/" and fields["webname"] == "某某市人民政府"
+    assert (
+        fields["columnid"] == "4655"
+        and fields["path"] == "/"
+        and fields["webname"] == "某某市人民政府"
+    )
     assert posts[0].headers["Referer"] == (ORIGIN + "/col/col4655/index.html").encode()
 
 
@@ -109,7 +116,9 @@ def test_flipbook_round_trip_from_the_mobile_entry():
     crawl = crawl_list(routes, ORIGIN + "/flipbook/2021ndbg/mobile/index.html")
     fetched = [request.url for request in crawl.fetched]
     assert fetched[1] == ORIGIN + "/flipbook/2021ndbg/mobile/javascript/config.js"
-    assert fetched[2:] == [ORIGIN + f"/flipbook/2021ndbg/files/basic-html/page{n}.html" for n in range(1, 13)]
+    assert fetched[2:] == [
+        ORIGIN + f"/flipbook/2021ndbg/files/basic-html/page{n}.html" for n in range(1, 13)
+    ]
     assert_well_formed(crawl)
     assert texts[6] in crawl.responses[2 + 6].text
 
@@ -151,7 +160,8 @@ def test_generic_follows_forward_pager_links_only_when_no_platform_claims_the_pa
     assert {page.meta["listing_platform"] for page in listing.pages} == {"generic"}
     claimed = parse_listing(
         html_response(
-            ORIGIN + "/zwgk/index.html", body + '<script>createPageHTML(3, 0, "index", "html");</script>'
+            ORIGIN + "/zwgk/index.html",
+            body + '<script>createPageHTML(3, 0, "index", "html");</script>',
         )
     )
     assert [page.url for page in claimed.pages] == [
@@ -181,19 +191,24 @@ def test_trs_page_with_a_single_page_yields_none():
 def test_trs_entered_at_the_directory_does_not_ask_for_index_html():
     routes = trs.list_pages("/zwgk/ndbg/", make_items(23), 5)
     listing = parse_listing(fetch(routes, scrapy.Request(ORIGIN + "/zwgk/ndbg/")))
-    assert [page.url.rsplit("/", 1)[1] for page in listing.pages] == [f"index_{n}.html" for n in range(1, 5)]
+    assert [page.url.rsplit("/", 1)[1] for page in listing.pages] == [
+        f"index_{n}.html" for n in range(1, 5)
+    ]
 
 
 def test_trs_real_call_variants():
     # ndrc.gov.cn style, seen from the fourth page: every other page, the first included.
     ndrc = parse_listing(
         html_response(
-            ORIGIN + "/xxgk/zcfb/index_3.html", '<script>createPageHTML(9, 3, "index", "html");</script>'
+            ORIGIN + "/xxgk/zcfb/index_3.html",
+            '<script>createPageHTML(9, 3, "index", "html");</script>',
         )
     )
-    assert [p.url.rsplit("/", 1)[1] for p in ndrc.pages] == ["index.html", "index_1.html", "index_2.html"] + [
-        f"index_{n}.html" for n in range(4, 9)
-    ]
+    assert [p.url.rsplit("/", 1)[1] for p in ndrc.pages] == [
+        "index.html",
+        "index_1.html",
+        "index_2.html",
+    ] + [f"index_{n}.html" for n in range(4, 9)]
     # csrc.gov.cn style: container id first, pages counted from 1 in the file name.
     csrc = parse_listing(
         html_response(
@@ -207,7 +222,8 @@ def test_trs_real_call_variants():
 def test_trs_page_count_is_capped():
     listing = parse_listing(
         html_response(
-            ORIGIN + "/zwgk/index.html", '<script>createPageHTML(5000, 0, "index", "html");</script>'
+            ORIGIN + "/zwgk/index.html",
+            '<script>createPageHTML(5000, 0, "index", "html");</script>',
         )
     )
     assert len(listing.pages) == MAX_PAGES - 1 and listing.pages[-1].url.endswith(
@@ -243,9 +259,18 @@ def test_hanweb_proxy_answer_modelled_on_a_real_one():
     xml = """<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>1928</totalrecord><totalpage>20</totalpage>
     <recordset><record><![CDATA[<li class="cf"><a target="_blank" href="/art/2026/9/16/art_77278_11830771.html" title="省人力资源社会保障厅关于印发职称评审管理办法的通知">省人力资源社会保障厅关于印发…</a><span>2026-09-16</span></li>]]></record></recordset></datastore>"""
     url = "http://jshrss.example.gov.cn/module/web/jpage/dataproxy.jsp?startrecord=1801&endrecord=1900&perpage=100"
-    form = {"col": "1", "appid": "1", "webid": "67", "path": "/", "columnid": "77278", "unitid": "303271"}
+    form = {
+        "col": "1",
+        "appid": "1",
+        "webid": "67",
+        "path": "/",
+        "columnid": "77278",
+        "unitid": "303271",
+    }
     request = scrapy.FormRequest(
-        url, formdata=form, headers={"Referer": "http://jshrss.example.gov.cn/col/col77278/index.html"}
+        url,
+        formdata=form,
+        headers={"Referer": "http://jshrss.example.gov.cn/col/col77278/index.html"},
     )
     listing = parse_listing(XmlResponse(url=url, body=xml.encode(), request=request))
     assert listing.links == [
@@ -255,7 +280,9 @@ def test_hanweb_proxy_answer_modelled_on_a_real_one():
             "2026-09-16",
         )
     ]
-    assert [p.url.split("?")[1] for p in listing.pages] == ["startrecord=1901&endrecord=2000&perpage=100"]
+    assert [p.url.split("?")[1] for p in listing.pages] == [
+        "startrecord=1901&endrecord=2000&perpage=100"
+    ]
     assert listing.pages[0].body == request.body
 
 
@@ -264,7 +291,10 @@ def test_hanweb_inline_ajax_param():
     <script>$('#1').jpage({perPage:15,totalRecord:50,proxyUrl:'/module/web/jpage/dataproxy.jsp',
     ajaxParam:{col:1,appid:1,webid:9,path:'/',columnid:123,sourceContentType:1,unitid:'77',webname:'某县',permissiontype:0}});</script>"""
     listing = hanweb_parser.parse(html_response(ORIGIN + "/col/col123/index.html", page))
-    assert [p.url.split("?")[1].split("&")[0] for p in listing.pages] == ["startrecord=1", "startrecord=46"]
+    assert [p.url.split("?")[1].split("&")[0] for p in listing.pages] == [
+        "startrecord=1",
+        "startrecord=46",
+    ]
     assert to_req(listing.pages[0]).args["webname"] == "某县"
 
 
@@ -276,7 +306,9 @@ def test_vsb_real_pager_snippet():
     <span class="p_last p_fun"><a href="zcyzc/1.htm">尾页</a></span></span> <span class="p_t">共31页</span></div>"""
     listing = parse_listing(html_response(ORIGIN + "/xwzx/zcyzc.htm", pager))
     assert listing.platforms == ["vsb"]
-    assert [p.url for p in listing.pages] == [ORIGIN + f"/xwzx/zcyzc/{n}.htm" for n in range(30, 0, -1)]
+    assert [p.url for p in listing.pages] == [
+        ORIGIN + f"/xwzx/zcyzc/{n}.htm" for n in range(30, 0, -1)
+    ]
 
 
 def test_vsb_total_from_the_next_link_alone():
@@ -315,7 +347,11 @@ def test_jpaas_answer_modelled_on_miit():
         )
     )
     assert listing.links == [
-        Link("https://www.miit.example.gov.cn/gxsj/tjfx/art/2021/art_1.html", "2021年报告", "2021-01-22")
+        Link(
+            "https://www.miit.example.gov.cn/gxsj/tjfx/art/2021/art_1.html",
+            "2021年报告",
+            "2021-01-22",
+        )
     ]
     assert [json.loads(to_req(p).args["paramJson"]) for p in listing.pages] == [
         {"pageNo": n, "pageSize": "24"} for n in (2, 3, 4, 5)
@@ -328,11 +364,19 @@ def test_plain_json_list_api():
         "code": 0,
         "data": {
             "total": 35,
-            "list": [{"title": "2021年报告", "url": "/xxgk/ndbg/2021.html", "pubDate": "2022/01/20 09:00"}],
+            "list": [
+                {
+                    "title": "2021年报告",
+                    "url": "/xxgk/ndbg/2021.html",
+                    "pubDate": "2022/01/20 09:00",
+                }
+            ],
         },
     }
     listing = parse_listing(
-        TextResponse(url=url, body=json.dumps(body).encode(), encoding="utf-8", request=scrapy.Request(url))
+        TextResponse(
+            url=url, body=json.dumps(body).encode(), encoding="utf-8", request=scrapy.Request(url)
+        )
     )
     assert listing.links == [Link(ORIGIN + "/xxgk/ndbg/2021.html", "2021年报告", "2022-01-20")]
     assert [p.url.split("?")[1] for p in listing.pages] == [
@@ -374,7 +418,9 @@ def test_shared_endpoints_serve_several_columns_of_one_site():
 
 
 def test_imitated_endpoints_refuse_bad_requests():
-    api = jsonapi.list_pages("/col/col1229292680/index.html", make_items(3))[("GET", jsonapi.API_PATH)]
+    api = jsonapi.list_pages("/col/col1229292680/index.html", make_items(3))[
+        ("GET", jsonapi.API_PATH)
+    ]
     assert api(Req("GET", "h", jsonapi.API_PATH, "pageId=1229292680", [])).status == 400
     proxy = hanweb.list_pages("/col/col4655/index.html", make_items(3))[("POST", hanweb.PROXY_PATH)]
     assert proxy(Req("POST", "h", hanweb.PROXY_PATH, "", [])).status == 404
@@ -383,8 +429,12 @@ def test_imitated_endpoints_refuse_bad_requests():
 
 
 def test_hanweb_page_with_two_lists_pages_each_with_its_own_settings():
-    left = hanweb.list_pages("/col/col11/index.html", make_items(40, 11))[("GET", "/col/col11/index.html")]
-    right = hanweb.list_pages("/col/col22/index.html", make_items(20, 22))[("GET", "/col/col22/index.html")]
+    left = hanweb.list_pages("/col/col11/index.html", make_items(40, 11))[
+        ("GET", "/col/col11/index.html")
+    ]
+    right = hanweb.list_pages("/col/col22/index.html", make_items(20, 22))[
+        ("GET", "/col/col22/index.html")
+    ]
     request = Req("GET", "h", "/", "", [])
     body = left(request).body.decode() + right(request).body.decode()
     listing = parse_listing(html_response(ORIGIN + "/col/col1/index.html", body))
@@ -399,5 +449,7 @@ def test_hanweb_page_with_two_lists_pages_each_with_its_own_settings():
 
 def test_json_that_is_no_list_is_not_claimed():
     url = ORIGIN + "/api/weather"
-    response = JsonResponse(url=url, body='{"city": "某市", "temp": 20}'.encode(), request=scrapy.Request(url))
+    response = JsonResponse(
+        url=url, body='{"city": "某市", "temp": 20}'.encode(), request=scrapy.Request(url)
+    )
     assert parse_listing(response) == Listing(platforms=["generic"])

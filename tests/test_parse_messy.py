@@ -8,11 +8,19 @@ import pytest
 from extract.parse import parse_report
 from extract.parse.normalize import cell_value, read_number
 from tests.report_text import (
-    ACTIVE, REQUEST_HEADER, REQUEST_LABELS, assert_rows, report_text, request_rows, requests_text,
-    row_values, values_for,
+    ACTIVE,
+    REQUEST_HEADER,
+    REQUEST_LABELS,
+    assert_rows,
+    report_text,
+    request_rows,
+    requests_text,
+    row_values,
+    values_for,
 )
 
 # --- layouts ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("version", ["2019", "2021"])
 def test_clean_space_separated_report(version):
@@ -31,9 +39,11 @@ def test_clean_space_separated_report(version):
 
 def test_tab_linearised_table_with_rowspan_blanks_and_fillers():
     values = values_for("2021")
-    lines = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况\t\t\t\t\t\t",
-             "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计",
-             "\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t"]
+    lines = [
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t申请人情况\t\t\t\t\t\t",
+        "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计",
+        "\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t",
+    ]
     for row in request_rows("2021"):
         label = REQUEST_LABELS[row]
         # Rowspan group labels print only in their first row: below it, an empty cell.
@@ -71,8 +81,10 @@ def test_row_printed_without_numbers():
 
 def test_wrapped_labels_and_numbers_on_the_next_line():
     requests = requests_text("2019", values_for("2019"))
-    requests = requests.replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形） ",
-                                "（二）部分公开（区分处理的，只计这一情形，\n不计其他情形）\n")
+    requests = requests.replace(
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形） ",
+        "（二）部分公开（区分处理的，只计这一情形，\n不计其他情形）\n",
+    )
     requests = requests.replace("三、本年度办理结果 ", "三、\n本年\n度办\n理结\n果\n")
     requests = requests.replace("2.其他法律行政法规禁止公开 ", "2.其他法律行政法规禁止公\n开\n")
     report = parse_report(report_text("2019", year=2020, requests=requests))
@@ -89,6 +101,7 @@ def test_one_number_per_line():
 
 
 # --- page furniture --------------------------------------------------------------------------
+
 
 def test_page_numbers_and_repeated_header_inside_the_table():
     values = values_for("2021")
@@ -119,10 +132,13 @@ def test_page_number_between_header_lines_and_after_a_row():
 
 # --- number forms ----------------------------------------------------------------------------
 
+
 def test_fullwidth_digits_keep_their_raw_text():
     values = values_for("2021")
-    printed = {row: [str(v).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-                     for v in nums] for row, nums in values.items()}
+    printed = {
+        row: [str(v).translate(str.maketrans("0123456789", "０１２３４５６７８９")) for v in nums]
+        for row, nums in values.items()
+    }
     report = parse_report(report_text("2021", requests=requests_text("2021", printed)))
     assert_rows(report, "2021", values)
     assert report.cells[("requests", "new", "total")].raw == "２"  # 1 + 0 + 0 + 0 + 0 + 1
@@ -139,13 +155,16 @@ def test_zero_markers_are_zero_with_a_note():
     assert (cell.value, cell.raw, cell.note) == (0, "—", "'—' read as 0")
 
 
-@pytest.mark.parametrize("heading, printed, expected, note", [
-    ("采购总金额", "3940元", 0.394, "3940元 → 0.394万元"),
-    ("采购总金额", "1,250,000元", 125, "1,250,000元 → 125万元"),
-    ("采购总金额", "12.5", 12.5, None),
-    ("采购总金额", "425万元", 425, None),
-    ("采购总金额（元）", "662800", 66.28, "662800 → 66.28万元"),
-])
+@pytest.mark.parametrize(
+    "heading, printed, expected, note",
+    [
+        ("采购总金额", "3940元", 0.394, "3940元 → 0.394万元"),
+        ("采购总金额", "1,250,000元", 125, "1,250,000元 → 125万元"),
+        ("采购总金额", "12.5", 12.5, None),
+        ("采购总金额", "425万元", 425, None),
+        ("采购总金额（元）", "662800", 66.28, "662800 → 66.28万元"),
+    ],
+)
 def test_money_is_stored_in_wan_yuan(heading, printed, expected, note):
     active = ACTIVE["2019"].replace("采购总金额", heading).replace("425 万元", printed)
     report = parse_report(report_text("2019", year=2020, active=active))
@@ -165,8 +184,12 @@ def test_read_number_forms():
 
 # --- extra and missing cells -----------------------------------------------------------------
 
-@pytest.mark.parametrize("header", [REQUEST_HEADER + " 小计", REQUEST_HEADER.replace("其他", "其他组织")],
-                         ids=["named", "found-by-sums"])
+
+@pytest.mark.parametrize(
+    "header",
+    [REQUEST_HEADER + " 小计", REQUEST_HEADER.replace("其他", "其他组织")],
+    ids=["named", "found-by-sums"],
+)
 def test_subtotal_column(header):
     values = {row: [5, 1, 2, 0, 0, 1, 9] for row in request_rows("2021")}
     printed = {row: nums[:6] + [4] + nums[6:] for row, nums in values.items()}
@@ -182,7 +205,9 @@ def test_subtotal_rows_under_a_group_are_left_out():
     requests = requests_text("2019", values)
     after = REQUEST_LABELS["denied_query"] + " " + " ".join(map(str, values["denied_query"]))
     requests = requests.replace(after, after + "\n小计 9 9 9 9 9 9 9")
-    requests = requests.replace("（五）不予处理 1.信访举报投诉类申请", "（五）不予处理 8 8 8 8 8 8 8\n1.信访举报投诉类申请")
+    requests = requests.replace(
+        "（五）不予处理 1.信访举报投诉类申请", "（五）不予处理 8 8 8 8 8 8 8\n1.信访举报投诉类申请"
+    )
     report = parse_report(report_text("2019", year=2020, requests=requests))
     assert_rows(report, "2019", values)
 

@@ -8,25 +8,36 @@ import pytest
 from extract.format import cell_keys
 from extract.parse import parse_report
 from tests.report_text import (
-    ACTIVE, APPEALS_HEADER, OTHER_PARTS, REQUEST_HEADER, REQUEST_LABELS, assert_rows, report_text,
-    request_rows, requests_text, row_values, values_for,
+    ACTIVE,
+    APPEALS_HEADER,
+    OTHER_PARTS,
+    REQUEST_HEADER,
+    REQUEST_LABELS,
+    assert_rows,
+    report_text,
+    request_rows,
+    requests_text,
+    row_values,
+    values_for,
 )
 
-
-
 # --- template version, year, dates, agency ----------------------------------------------------
+
 
 def test_2021_other_is_the_sum_of_its_parts():
     values = values_for("2021")
     report = parse_report(report_text("2021", requests=requests_text("2021", values)))
     parts = [values[row] for row in OTHER_PARTS]
     assert row_values(report, "other") == [sum(column) for column in zip(*parts)]
-    assert all(report.cells[("requests", "other", col)].derived
-               for col in ("natural_person", "total"))
+    assert all(
+        report.cells[("requests", "other", col)].derived for col in ("natural_person", "total")
+    )
 
 
 def test_2019_template_printed_for_a_2021_report():
-    report = parse_report(report_text("2019", year=2021, closing="某县卫生健康局\n2022 年 2 月 1 日"))
+    report = parse_report(
+        report_text("2019", year=2021, closing="某县卫生健康局\n2022 年 2 月 1 日")
+    )
     assert (report.format_version, report.year, report.published) == ("2019", 2021, "2022-02-01")
     assert_rows(report, "2019", values_for("2019"))
 
@@ -37,20 +48,30 @@ def test_dates_agency_and_title():
     report = parse_report(report_text(closing="某县医疗保障局  2022年2月3日\n- 9 -"))
     assert (report.published, report.agency) == ("2022-02-03", "某县医疗保障局")
     assert report.title == "某县卫生健康局2021年政府信息公开工作年度报告"
-    report = parse_report(report_text(closing="3"), title_hint="某县医疗保障局2021年政府信息公开工作年度报告")
+    report = parse_report(
+        report_text(closing="3"), title_hint="某县医疗保障局2021年政府信息公开工作年度报告"
+    )
     assert (report.published, report.agency) == (None, "某县医疗保障局")
     assert report.title == "某县医疗保障局2021年政府信息公开工作年度报告"
     # A hint that is a page's label, not the title; an agency named only by the hint.
     text = report_text(closing="无")
-    assert parse_report(text, title_hint="附件1").title == "某县卫生健康局2021年政府信息公开工作年度报告"
-    text = text.replace("某县卫生健康局2021年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告")
+    assert (
+        parse_report(text, title_hint="附件1").title
+        == "某县卫生健康局2021年政府信息公开工作年度报告"
+    )
+    text = text.replace(
+        "某县卫生健康局2021年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告"
+    )
     assert parse_report(text, title_hint="某县卫生健康局").agency == "某县卫生健康局"
 
 
-@pytest.mark.parametrize("period, title_year", [
-    ("", "2021"),  # the title's year when no period is printed
-    ("统计期限为 2021 年 1 月 1 日至 12 月 31 日。", ""),  # a period without its second year
-])
+@pytest.mark.parametrize(
+    "period, title_year",
+    [
+        ("", "2021"),  # the title's year when no period is printed
+        ("统计期限为 2021 年 1 月 1 日至 12 月 31 日。", ""),  # a period without its second year
+    ],
+)
 def test_statistics_year(period, title_year):
     text = report_text().replace("某县卫生健康局2021年", f"某县卫生健康局{title_year}年")
     old_period = "本报告所列数据的统计期限自 2021 年 1 月 1 日起，至 2021 年 12 月 31 日止。"
@@ -59,17 +80,31 @@ def test_statistics_year(period, title_year):
 
 # --- narrative and non-reports ----------------------------------------------------------------
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("本年度共收到政府信息公开申请 12 件，上年结转 2 件。",
-     {("requests.new.total", 12), ("requests.carried_over.total", 2)}),
-    ("2021年，我局没有收到政府信息公开申请。", {("requests.new.total", 0)}),
-    ("全年因政府信息公开被申请行政复议1件，被提起行政诉讼2件。", {("appeals.cases.review_total", 1)}),
-    ("全年未发生因政府信息公开被申请行政复议、提起行政诉讼的情况。",
-     {("appeals.cases.review_total", 0), ("appeals.cases.suit_direct_total", 0),
-      ("appeals.cases.suit_after_review_total", 0)}),
-    ("未经复议直接起诉的行政诉讼3件。", {("appeals.cases.suit_direct_total", 3)}),
-    ("收到行政复议申请1件。", {("appeals.cases.review_total", 1)}),
-])
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "本年度共收到政府信息公开申请 12 件，上年结转 2 件。",
+            {("requests.new.total", 12), ("requests.carried_over.total", 2)},
+        ),
+        ("2021年，我局没有收到政府信息公开申请。", {("requests.new.total", 0)}),
+        (
+            "全年因政府信息公开被申请行政复议1件，被提起行政诉讼2件。",
+            {("appeals.cases.review_total", 1)},
+        ),
+        (
+            "全年未发生因政府信息公开被申请行政复议、提起行政诉讼的情况。",
+            {
+                ("appeals.cases.review_total", 0),
+                ("appeals.cases.suit_direct_total", 0),
+                ("appeals.cases.suit_after_review_total", 0),
+            },
+        ),
+        ("未经复议直接起诉的行政诉讼3件。", {("appeals.cases.suit_direct_total", 3)}),
+        ("收到行政复议申请1件。", {("appeals.cases.review_total", 1)}),
+    ],
+)
 def test_narrative_figures(sentence, expected):
     report = parse_report(report_text(intro=sentence))
     assert {(figure.key, figure.value) for figure in report.narrative} == expected
@@ -99,12 +134,14 @@ def test_bad_input_is_refused():
 
 def test_appeals_read_by_header_position_when_a_converter_adds_a_column():
     # A DOC table converted with one empty grid column between the review and suit groups.
-    appeals = "\n".join([
-        "行政复议\t\t\t\t\t行政诉讼" + "\t" * 10,
-        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
-        "\t" * 6 + "\t".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2),
-        "\t2\t5\t\t7\t\t2\t\t\t\t2\t\t\t\t5\t5",
-    ])
+    appeals = "\n".join(
+        [
+            "行政复议\t\t\t\t\t行政诉讼" + "\t" * 10,
+            "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+            "\t" * 6 + "\t".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2),
+            "\t2\t5\t\t7\t\t2\t\t\t\t2\t\t\t\t5\t5",
+        ]
+    )
     report = parse_report(report_text(appeals=appeals))
     values = [report.cells[key].value for key in cell_keys("appeals", "2021")]
     assert values == [0, 2, 5, 0, 7, 2, 0, 0, 0, 2, 0, 0, 0, 5, 5]
@@ -136,8 +173,11 @@ def test_cells_separated_by_vertical_bars():
 
 
 def test_active_table_without_clause_or_header_rows():
-    active = "\n".join(line for line in ACTIVE["2021"].splitlines()
-                       if not line.startswith(("第二十条", "信息内容")))
+    active = "\n".join(
+        line
+        for line in ACTIVE["2021"].splitlines()
+        if not line.startswith(("第二十条", "信息内容"))
+    )
     report = parse_report(report_text("2021", active=active))
     assert report.value("active.normative_documents.in_force") == 43
     assert report.value("active.fees.amount_wan_yuan") == 66.28
@@ -173,7 +213,9 @@ def test_2021_printed_other_total_is_compared_with_its_parts():
     values = values_for("2021")
     requests = requests_text("2021", values).replace(
         REQUEST_LABELS["other_overdue_correction"],
-        "（六）其他处理 9 9 9 9 9 9 9\n" + REQUEST_LABELS["other_overdue_correction"].split(" ", 1)[1])
+        "（六）其他处理 9 9 9 9 9 9 9\n"
+        + REQUEST_LABELS["other_overdue_correction"].split(" ", 1)[1],
+    )
     report = parse_report(report_text("2021", requests=requests))
     assert_rows(report, "2021", values)
     assert any("（六）其他处理 prints 9" in problem for problem in report.problems)

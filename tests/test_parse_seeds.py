@@ -33,7 +33,11 @@ def seed(request):
 def test_metadata(seed):
     report, gold = seed
     assert (report.agency, report.year, report.format_version, report.published) == (
-        gold["agency"], gold["year"], gold["format_version"], gold["published"])
+        gold["agency"],
+        gold["year"],
+        gold["format_version"],
+        gold["published"],
+    )
 
 
 def test_every_cell(seed):
@@ -42,8 +46,11 @@ def test_every_cell(seed):
     template = {key_str(key) for key in all_cell_keys(gold["format_version"])}
     assert set(got) == set(gold["cells"]) == template
     accept_null = set(gold.get("accept_null", []))
-    wrong = {key: (got[key], expected) for key, expected in gold["cells"].items()
-             if got[key] != expected and not (key in accept_null and got[key] is None)}
+    wrong = {
+        key: (got[key], expected)
+        for key, expected in gold["cells"].items()
+        if got[key] != expected and not (key in accept_null and got[key] is None)
+    }
     assert wrong == {}
 
 
@@ -88,8 +95,10 @@ def test_2021_other_is_derived():
 
 
 def test_seed_narrative_figures():
-    figures = {path.name[:3]: {(f.key, f.value) for f in parse_report(path.read_text()).narrative}
-               for path in SEED_FILES}
+    figures = {
+        path.name[:3]: {(f.key, f.value) for f in parse_report(path.read_text()).narrative}
+        for path in SEED_FILES
+    }
     assert ("requests.new.total", 0) in figures["000"]
     assert ("appeals.cases.review_total", 0) in figures["000"]
     assert ("requests.new.total", 5) in figures["001"]

@@ -16,8 +16,14 @@ from publish.serve import build_datasette
 from tests.test_publish_fixtures import build_published
 
 OUTPUT = Path(__file__).resolve().parent / "output"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +56,9 @@ def browser():
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -83,7 +91,9 @@ def test_search_report_citation_and_preserved_pdf(site, page, published):
     page.wait_for_url("**/-/cite/anqiu2020")
     capture = published.captures["anqiu2020"]
     gbt = page.locator("#cite-gbt7714").input_value()
-    assert gbt.startswith("安丘市卫生健康局. 安丘市卫生健康局2020年政府信息公开工作年度报告[EB/OL]. (2021-01-28)[2024-05-01]. ")
+    assert gbt.startswith(
+        "安丘市卫生健康局. 安丘市卫生健康局2020年政府信息公开工作年度报告[EB/OL]. (2021-01-28)[2024-05-01]. "
+    )
     assert capture.url in gbt
     page.screenshot(path=OUTPUT / "publish-cite.png", full_page=True)
 
@@ -94,7 +104,9 @@ def test_search_report_citation_and_preserved_pdf(site, page, published):
     # The viewer replaces the document, so fetch what the link serves alongside: the archived bytes.
     assert page.request.get(response.url).body() == capture.body
     page.wait_for_timeout(500)
-    assert any(frame.url.startswith("chrome-extension://") for frame in page.frames)  # the PDF viewer opened it
+    assert any(
+        frame.url.startswith("chrome-extension://") for frame in page.frames
+    )  # the PDF viewer opened it
     page.screenshot(path=OUTPUT / "publish-pdf.png")
 
 
@@ -105,9 +117,13 @@ def test_preserved_page_shows_its_text_but_runs_no_script(site, page, published)
     page.goto(f"{site}/-/cite/changle2020")
     page.click("#preserved-link")
     page.wait_for_selector("#zoom")
-    assert page.title() == "昌乐县卫生健康局2020年政府信息公开工作年度报告"  # the archived script would change it
+    assert (
+        page.title() == "昌乐县卫生健康局2020年政府信息公开工作年度报告"
+    )  # the archived script would change it
     assert "行政复议" in page.inner_text("#zoom")
-    assert page.evaluate("() => window.origin") == "null"  # sandboxed: an opaque origin, not Datasette's
+    assert (
+        page.evaluate("() => window.origin") == "null"
+    )  # sandboxed: an opaque origin, not Datasette's
     assert any("allow-scripts" in message for message in messages), messages
     page.screenshot(path=OUTPUT / "publish-original-html.png")
     assert capture.encoding == "gzip"

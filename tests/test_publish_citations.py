@@ -13,11 +13,18 @@ from publish.serve import build_datasette
 from tests.test_publish_fixtures import build_published
 
 SOURCE = citations.Source(
-    report_id="abc123", agency="昌乐县卫生健康局", title="昌乐县卫生健康局2020年政府信息公开工作年度报告",
-    year=2020, published="2021-01-22", captured_at="2024-05-01T08:30:00.123456Z",
-    url="http://www.changle.gov.cn/art/2021/1/22/art_1_1.html", site_name="昌乐县人民政府",
-    warc_filename="nianbao-20240501083000-00000.warc.gz", record_id="<urn:uuid:d1ba8a47-aaa3-496e-9e86-e64c02a54122>",
-    payload_digest="sha1:H4MVT7KSGOJMI2H57VCS7GBEZPYS4S6Z", preserved_url="http://127.0.0.1:8001/-/original/d1ba8a47",
+    report_id="abc123",
+    agency="昌乐县卫生健康局",
+    title="昌乐县卫生健康局2020年政府信息公开工作年度报告",
+    year=2020,
+    published="2021-01-22",
+    captured_at="2024-05-01T08:30:00.123456Z",
+    url="http://www.changle.gov.cn/art/2021/1/22/art_1_1.html",
+    site_name="昌乐县人民政府",
+    warc_filename="nianbao-20240501083000-00000.warc.gz",
+    record_id="<urn:uuid:d1ba8a47-aaa3-496e-9e86-e64c02a54122>",
+    payload_digest="sha1:H4MVT7KSGOJMI2H57VCS7GBEZPYS4S6Z",
+    preserved_url="http://127.0.0.1:8001/-/original/d1ba8a47",
 )
 
 
@@ -29,7 +36,9 @@ def test_gbt7714_electronic_resource_form():
 
 
 def test_gbt7714_without_publication_date_or_title():
-    source = citations.Source("x", "海原县卫生健康局", None, 2020, None, "2024-05-01T08:30:00Z", "http://h.gov.cn/a.doc")
+    source = citations.Source(
+        "x", "海原县卫生健康局", None, 2020, None, "2024-05-01T08:30:00Z", "http://h.gov.cn/a.doc"
+    )
     assert citations.gbt7714(source) == (
         "海原县卫生健康局. 海原县卫生健康局2020年政府信息公开工作年度报告[EB/OL]. [2024-05-01]. http://h.gov.cn/a.doc."
     )
@@ -42,7 +51,10 @@ def test_apa_names_the_agency_date_translation_and_retrieval():
         "Retrieved May 1, 2024, from http://www.changle.gov.cn/art/2021/1/22/art_1_1.html"
     )
     undated = citations.Source("x", "某局", "某局报告", None, None, None, "http://x.gov.cn/")
-    assert citations.apa(undated) == "某局. (n.d.). 某局报告 [Annual report on government information disclosure]. http://x.gov.cn/"
+    assert (
+        citations.apa(undated)
+        == "某局. (n.d.). 某局报告 [Annual report on government information disclosure]. http://x.gov.cn/"
+    )
 
 
 def test_bibtex_entry_fields_and_escaping():
@@ -53,7 +65,9 @@ def test_bibtex_entry_fields_and_escaping():
     assert "  url = {http://www.changle.gov.cn/art/2021/1/22/art_1_1.html}," in entry
     assert "WARC record <urn:uuid:d1ba8a47-aaa3-496e-9e86-e64c02a54122>" in entry
     assert entry.count("{") == entry.count("}")
-    tricky = citations.Source("y", "A&B_{局}%", "50% 100$ #1 ~x^", 2021, "2022年1月5日", None, "http://x/{a} b")
+    tricky = citations.Source(
+        "y", "A&B_{局}%", "50% 100$ #1 ~x^", 2021, "2022年1月5日", None, "http://x/{a} b"
+    )
     entry = citations.bibtex(tricky)
     assert r"{{A\&B\_\{局\}\%}}" in entry
     assert r"{{50\% 100\$ \#1 \~{}x\^{}}}" in entry
@@ -61,11 +75,20 @@ def test_bibtex_entry_fields_and_escaping():
     assert entry.count("{") - entry.count(r"\{") == entry.count("}") - entry.count(r"\}")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2021-01-22", "2021-01-22"), ("2021年1月5日", "2021-01-05"), ("2021/1/5", "2021-01-05"),
-    ("2021-02", "2021-02"), ("2021", "2021"), ("2021-02-30", None), ("", None), ("发布日期", None),
-    ("2024-05-01T23:59:59Z", "2024-05-01"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2021-01-22", "2021-01-22"),
+        ("2021年1月5日", "2021-01-05"),
+        ("2021/1/5", "2021-01-05"),
+        ("2021-02", "2021-02"),
+        ("2021", "2021"),
+        ("2021-02-30", None),
+        ("", None),
+        ("发布日期", None),
+        ("2024-05-01T23:59:59Z", "2024-05-01"),
+    ],
+)
 def test_dates(text, expected):
     assert citations.iso_date(text) == expected
 
@@ -85,7 +108,9 @@ def get(datasette, path):
 
 
 def textarea(page: str, name: str) -> str:
-    return html.unescape(re.search(rf'<textarea id="cite-{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL).group(1))
+    return html.unescape(
+        re.search(rf'<textarea id="cite-{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL).group(1)
+    )
 
 
 def test_citation_page_gives_capture_details_links_and_three_styles(datasette, published):
@@ -93,7 +118,13 @@ def test_citation_page_gives_capture_details_links_and_three_styles(datasette, p
     response = get(datasette, "/-/cite/anqiu2020")
     assert response.status_code == 200
     page = response.text
-    for detail in (capture.url, capture.digest, capture.filename, html.escape(capture.record_id), capture.date):
+    for detail in (
+        capture.url,
+        capture.digest,
+        capture.filename,
+        html.escape(capture.record_id),
+        capture.date,
+    ):
         assert detail in page
     assert f'href="/-/original/{originals.record_uuid(capture.record_id)}"' in page
     assert textarea(page, "gbt7714") == (
@@ -101,7 +132,10 @@ def test_citation_page_gives_capture_details_links_and_three_styles(datasette, p
     )
     assert textarea(page, "apa").startswith("安丘市卫生健康局. (2021, January 28). ")
     bib = textarea(page, "bibtex")
-    assert bib.startswith("@misc{nianbao-anqiu2020,") and f"http://localhost/-/original/{originals.record_uuid(capture.record_id)}" in bib
+    assert (
+        bib.startswith("@misc{nianbao-anqiu2020,")
+        and f"http://localhost/-/original/{originals.record_uuid(capture.record_id)}" in bib
+    )
     assert get(datasette, "/-/cite/anqiu2020.bib").text == bib + "\n"
 
 
@@ -119,4 +153,6 @@ def test_every_report_row_links_to_its_citation_and_preserved_copy(datasette, pu
         assert f'href="/-/original/{originals.record_uuid(capture.record_id)}"' in documents
     row = get(datasette, "/nianbao/reports/changle2020").text
     assert 'href="/-/cite/changle2020"' in row
-    assert 'href="/nianbao/report_requests_table?report_id=changle2020"' in row  # the tables as printed
+    assert (
+        'href="/nianbao/report_requests_table?report_id=changle2020"' in row
+    )  # the tables as printed

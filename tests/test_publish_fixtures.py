@@ -76,9 +76,11 @@ def pdf_bytes(lines: list[str]) -> bytes:
 
 def html_page(title: str, text: str) -> str:
     paragraphs = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
-    return (f"<!DOCTYPE html><html><head><meta charset=\"{{charset}}\"><title>{title}</title>{SCRIPT}</head>"
-            f"<body><h1>{title}</h1><div id=\"zoom\">{paragraphs}</div>"
-            "<img src=\"http://www.example.gov.cn/logo.png\"></body></html>")
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="{{charset}}"><title>{title}</title>{SCRIPT}</head>'
+        f'<body><h1>{title}</h1><div id="zoom">{paragraphs}</div>'
+        '<img src="http://www.example.gov.cn/logo.png"></body></html>'
+    )
 
 
 @dataclass
@@ -103,18 +105,46 @@ class Published:
     captures: dict[str, Capture] = field(default_factory=dict)  # by report id
 
     def by_type(self, source_type: str) -> Capture:
-        return next(c for c in self.captures.values() if c.url.endswith(source_type) or source_type in c.content_type)
+        return next(
+            c
+            for c in self.captures.values()
+            if c.url.endswith(source_type) or source_type in c.content_type
+        )
 
 
 # (report id, seed, url, how it is archived, year override)
 SHAPES = [
-    ("changle2020", "000", "http://www.changle.gov.cn/art/2021/1/22/art_1_1.html", "html-gzip", None),
-    ("anqiu2020", "001", "http://www.anqiu.gov.cn/attach/2020%E5%B9%B4%E6%8A%A5.pdf", "pdf", None),  # 2020年报.pdf
+    (
+        "changle2020",
+        "000",
+        "http://www.changle.gov.cn/art/2021/1/22/art_1_1.html",
+        "html-gzip",
+        None,
+    ),
+    (
+        "anqiu2020",
+        "001",
+        "http://www.anqiu.gov.cn/attach/2020%E5%B9%B4%E6%8A%A5.pdf",
+        "pdf",
+        None,
+    ),  # 2020年报.pdf
     ("suibin2021", "002", "http://www.suibin.gov.cn/zwgk/2022/0120.html", "html-gbk", None),
     ("liaocheng2021", "003", "http://wjw.liaocheng.gov.cn/xxgk/2021nb.html", "html-br", None),
     ("haiyuan2020", "004", "http://www.haiyuan.gov.cn/files/2020nb.doc", "doc", None),
-    ("changle2019", "000", "http://www.changle.gov.cn/art/2020/1/20/art_1_0.html", "html-gzip", 2019),
-    ("changle2022", "000", "http://www.changle.gov.cn/art/2023/2/20/art_1_2.html", "html-gzip", 2022),
+    (
+        "changle2019",
+        "000",
+        "http://www.changle.gov.cn/art/2020/1/20/art_1_0.html",
+        "html-gzip",
+        2019,
+    ),
+    (
+        "changle2022",
+        "000",
+        "http://www.changle.gov.cn/art/2023/2/20/art_1_2.html",
+        "html-gzip",
+        2022,
+    ),
 ]
 
 
@@ -136,7 +166,12 @@ def _payload(shape: str, title: str, text: str) -> tuple[bytes, bytes, str, str 
 
 
 def _head(content_type: str, encoding: str | None, length: int) -> bytes:
-    lines = ["HTTP/1.1 200 OK", f"Content-Type: {content_type}", f"Content-Length: {length}", "Server: nginx"]
+    lines = [
+        "HTTP/1.1 200 OK",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {length}",
+        "Server: nginx",
+    ]
     if encoding:
         lines.append(f"Content-Encoding: {encoding}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
@@ -156,12 +191,26 @@ def build_published(root: Path) -> Published:
             request = f"GET /{url.split('/', 3)[3]} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
             started = STARTED.replace(minute=30 + i)
             location = archive.write_exchange(
-                Exchange(url, request, _head(content_type, encoding, len(body)), body, started=started),
-                {"site-name": gold["agency"], "kind": "page" if shape.startswith("html") else "attachment"},
+                Exchange(
+                    url, request, _head(content_type, encoding, len(body)), body, started=started
+                ),
+                {
+                    "site-name": gold["agency"],
+                    "kind": "page" if shape.startswith("html") else "attachment",
+                },
             )
             published.captures[report_id] = Capture(
-                report_id, url, location.response_id, location.filename, location.offset,
-                location.payload_digest, location.date, body, plain, content_type, encoding,
+                report_id,
+                url,
+                location.response_id,
+                location.filename,
+                location.offset,
+                location.payload_digest,
+                location.date,
+                body,
+                plain,
+                content_type,
+                encoding,
             )
             rows.append((report_id, gold, text, year, shape))
     _write_database(published, rows)
@@ -190,37 +239,90 @@ def _write_database(published: Published, rows: list) -> None:
                 value = 7  # changle's requests grow over the years, and this year's do not add up
             elif report_id == "changle2019" and key == "requests.new.total":
                 value = 2
-            cells.append({"report_id": report_id, "tbl": tbl, "row": row, "col": col, "value": value,
-                          "raw": None if value is None else str(value), "note": None, "derived": 0})
+            cells.append(
+                {
+                    "report_id": report_id,
+                    "tbl": tbl,
+                    "row": row,
+                    "col": col,
+                    "value": value,
+                    "raw": None if value is None else str(value),
+                    "note": None,
+                    "derived": 0,
+                }
+            )
         source_type = {"pdf": "pdf", "doc": "doc"}.get(shape, "html")
-        db.table("reports").insert({
-            "id": report_id, "title": f"{gold['agency']}{year}年政府信息公开工作年度报告", "agency": gold["agency"],
-            "year": year, "format_version": gold["format_version"], "region_code": gold["region_code"],
-            "published": printed, "page_published": page_date, "source_url": capture.url, "page_url": capture.url,
-            "source_type": source_type, "captured_at": capture.date, "warc_filename": capture.filename,
-            "warc_record_id": capture.record_id, "warc_offset": capture.offset, "payload_digest": capture.digest,
-            "site_name": gold["agency"], "level": gold["level"],
-            **{f"section_{n}": sections.get(n) for n in range(1, 7)},
-            "copies": 1, "cells_read": len(cells), "checks_failed": 1 if report_id == "changle2022" else 0,
-        })
+        db.table("reports").insert(
+            {
+                "id": report_id,
+                "title": f"{gold['agency']}{year}年政府信息公开工作年度报告",
+                "agency": gold["agency"],
+                "year": year,
+                "format_version": gold["format_version"],
+                "region_code": gold["region_code"],
+                "published": printed,
+                "page_published": page_date,
+                "source_url": capture.url,
+                "page_url": capture.url,
+                "source_type": source_type,
+                "captured_at": capture.date,
+                "warc_filename": capture.filename,
+                "warc_record_id": capture.record_id,
+                "warc_offset": capture.offset,
+                "payload_digest": capture.digest,
+                "site_name": gold["agency"],
+                "level": gold["level"],
+                **{f"section_{n}": sections.get(n) for n in range(1, 7)},
+                "copies": 1,
+                "cells_read": len(cells),
+                "checks_failed": 1 if report_id == "changle2022" else 0,
+            }
+        )
         db.table("cells").insert_all(cells)
-        db.table("checks").insert_all([
-            {"report_id": report_id, "rule": "requests_balance", "ok": 0 if report_id == "changle2022" else 1,
-             "detail": "total: 7 + 0 != 0 + 0" if report_id == "changle2022" else ""},
-        ])
-        db.table("documents").insert({
-            "record_id": capture.record_id, "url": capture.url, "warc_filename": capture.filename,
-            "warc_offset": capture.offset, "payload_digest": capture.digest, "captured_at": capture.date,
-            "http_status": 200, "content_type": capture.content_type, "kind": "page", "source_type": source_type,
-            "title": None, "page_url": capture.url, "site_name": gold["agency"], "is_report": 1,
-            "report_id": report_id, "role": "source", "reason": None,
-        })
+        db.table("checks").insert_all(
+            [
+                {
+                    "report_id": report_id,
+                    "rule": "requests_balance",
+                    "ok": 0 if report_id == "changle2022" else 1,
+                    "detail": "total: 7 + 0 != 0 + 0" if report_id == "changle2022" else "",
+                },
+            ]
+        )
+        db.table("documents").insert(
+            {
+                "record_id": capture.record_id,
+                "url": capture.url,
+                "warc_filename": capture.filename,
+                "warc_offset": capture.offset,
+                "payload_digest": capture.digest,
+                "captured_at": capture.date,
+                "http_status": 200,
+                "content_type": capture.content_type,
+                "kind": "page",
+                "source_type": source_type,
+                "title": None,
+                "page_url": capture.url,
+                "site_name": gold["agency"],
+                "is_report": 1,
+                "report_id": report_id,
+                "role": "source",
+                "reason": None,
+            }
+        )
     for filename in sorted({capture.filename for capture in published.captures.values()}):
         size = (published.archive_dir / filename).stat().st_size
-        db.table("processed_warcs").insert({
-            "filename": filename, "archive_dir": str(published.archive_dir.resolve()), "size": size,
-            "offset": size, "complete": 1, "records": len(published.captures), "updated_at": "2024-05-01T09:00:00+00:00",
-        })
+        db.table("processed_warcs").insert(
+            {
+                "filename": filename,
+                "archive_dir": str(published.archive_dir.resolve()),
+                "size": size,
+                "offset": size,
+                "complete": 1,
+                "records": len(published.captures),
+                "updated_at": "2024-05-01T09:00:00+00:00",
+            }
+        )
     db.close()
 
 

@@ -41,6 +41,7 @@ def get(datasette, path, **kwargs) -> httpx.Response:
 
 def raw_get(datasette, path, headers) -> tuple[httpx.Response, bytes]:
     """The response and its body as sent, before any content decoding."""
+
     async def fetch():
         transport = httpx.ASGITransport(app=datasette.app())
         async with (
@@ -49,6 +50,7 @@ def raw_get(datasette, path, headers) -> tuple[httpx.Response, bytes]:
         ):
             body = b"".join([chunk async for chunk in response.aiter_raw()])
             return response, body
+
     return asyncio.run(fetch())
 
 
@@ -58,7 +60,9 @@ def sha1_base32(data: bytes) -> str:
 
 def test_gzip_page_is_sent_as_stored_with_its_content_encoding(datasette, published):
     capture = published.captures["changle2020"]
-    response, body = raw_get(datasette, f"/-/original/{uuid_of(capture)}", {"Accept-Encoding": "gzip, br"})
+    response, body = raw_get(
+        datasette, f"/-/original/{uuid_of(capture)}", {"Accept-Encoding": "gzip, br"}
+    )
     assert response.status_code == 200
     assert body == capture.body  # the archived bytes, still gzip-coded
     assert response.headers["content-encoding"] == "gzip"
@@ -70,11 +74,15 @@ def test_gzip_page_is_sent_as_stored_with_its_content_encoding(datasette, publis
 
 def test_coding_the_client_does_not_accept_is_decoded_and_marked(datasette, published):
     capture = published.captures["liaocheng2021"]  # brotli
-    response, body = raw_get(datasette, f"/-/original/{uuid_of(capture)}", {"Accept-Encoding": "gzip"})
+    response, body = raw_get(
+        datasette, f"/-/original/{uuid_of(capture)}", {"Accept-Encoding": "gzip"}
+    )
     assert body == capture.plain
     assert "content-encoding" not in response.headers
     assert response.headers["x-archive-decoded-from"] == "br"
-    asked, body = raw_get(datasette, f"/-/original/{uuid_of(capture)}?decoded=1", {"Accept-Encoding": "br"})
+    asked, body = raw_get(
+        datasette, f"/-/original/{uuid_of(capture)}?decoded=1", {"Accept-Encoding": "br"}
+    )
     assert body == capture.plain and asked.headers["content-length"] == str(len(capture.plain))
 
 
@@ -114,10 +122,16 @@ def test_every_answer_is_sandboxed_and_not_sniffed(datasette, published, report_
     assert headers["memento-datetime"].endswith("GMT")
 
 
-@pytest.mark.parametrize("record_id", [
-    "00000000-0000-4000-8000-000000000000",  # a well-formed id nobody archived
-    "..%2F..%2Fetc%2Fpasswd", "%2Fetc%2Fpasswd", "nianbao.db", "urn:uuid:not-a-uuid",
-])
+@pytest.mark.parametrize(
+    "record_id",
+    [
+        "00000000-0000-4000-8000-000000000000",  # a well-formed id nobody archived
+        "..%2F..%2Fetc%2Fpasswd",
+        "%2Fetc%2Fpasswd",
+        "nianbao.db",
+        "urn:uuid:not-a-uuid",
+    ],
+)
 def test_unknown_or_crafted_record_ids_are_not_found(datasette, record_id):
     assert get(datasette, f"/-/original/{record_id}").status_code == 404
 
@@ -142,12 +156,20 @@ def tampered(tmp_path):
 
 def point_record(published, capture, filename, offset=None):
     with sqlite3.connect(published.db_path) as conn:
-        conn.execute("update documents set warc_filename = ?, warc_offset = ? where record_id = ?",
-                     [filename, capture.offset if offset is None else offset, capture.record_id])
-        conn.execute("update reports set warc_filename = ? where warc_record_id = ?", [filename, capture.record_id])
+        conn.execute(
+            "update documents set warc_filename = ?, warc_offset = ? where record_id = ?",
+            [filename, capture.offset if offset is None else offset, capture.record_id],
+        )
+        conn.execute(
+            "update reports set warc_filename = ? where warc_record_id = ?",
+            [filename, capture.record_id],
+        )
 
 
-@pytest.mark.parametrize("name", ["../secret.warc.gz", "{secret}", "sub/../../secret.warc.gz", "./{base}", ".hidden.warc.gz"])
+@pytest.mark.parametrize(
+    "name",
+    ["../secret.warc.gz", "{secret}", "sub/../../secret.warc.gz", "./{base}", ".hidden.warc.gz"],
+)
 def test_database_names_outside_the_archive_are_refused(tampered, name):
     published, secret = tampered
     capture = published.captures["suibin2021"]
@@ -181,7 +203,10 @@ def test_a_damaged_record_is_a_server_error_without_details(tampered):
     path = published.archive_dir / capture.filename
     data = path.read_bytes()
     path.write_bytes(data[: capture.offset + 40])  # the record is cut inside its gzip member
-    response = get(build_datasette(published.db_path, archive_dir=published.archive_dir), f"/-/original/{uuid_of(capture)}")
+    response = get(
+        build_datasette(published.db_path, archive_dir=published.archive_dir),
+        f"/-/original/{uuid_of(capture)}",
+    )
     assert response.status_code == 500
     assert str(published.archive_dir) not in response.text
 
@@ -190,16 +215,24 @@ def test_a_revisit_is_served_as_the_original_it_refers_to(tampered):
     # A later crawl found the PDF unchanged (304) and archived only a revisit record.
     published, _ = tampered
     capture = published.by_type("pdf")
-    with WarcArchive(published.archive_dir, prefix="recrawl", started=datetime(2025, 5, 1, tzinfo=timezone.utc)) as archive:
+    with WarcArchive(
+        published.archive_dir, prefix="recrawl", started=datetime(2025, 5, 1, tzinfo=timezone.utc)
+    ) as archive:
         request = b"GET /" + capture.url.split("/", 3)[3].encode() + b" HTTP/1.1\r\n\r\n"
         revisit = archive.write_revisit(
             Exchange(capture.url, request, b"HTTP/1.1 304 Not Modified\r\n\r\n", b""),
-            profile="server-not-modified", refers_to=capture.record_id, refers_to_uri=capture.url,
-            refers_to_date=capture.date, payload_digest=capture.digest)
+            profile="server-not-modified",
+            refers_to=capture.record_id,
+            refers_to_uri=capture.url,
+            refers_to_date=capture.date,
+            payload_digest=capture.digest,
+        )
     with sqlite3.connect(published.db_path) as conn:
-        conn.execute("insert into documents (record_id, url, warc_filename, warc_offset, http_status, revisit_of) "
-                     "values (?, ?, ?, ?, 304, ?)",
-                     [revisit.response_id, capture.url, revisit.filename, revisit.offset, capture.record_id])
+        conn.execute(
+            "insert into documents (record_id, url, warc_filename, warc_offset, http_status, revisit_of) "
+            "values (?, ?, ?, ?, 304, ?)",
+            [revisit.response_id, capture.url, revisit.filename, revisit.offset, capture.record_id],
+        )
     datasette = build_datasette(published.db_path, archive_dir=published.archive_dir)
     response = get(datasette, f"/-/original/{originals.record_uuid(revisit.response_id)}")
     assert response.status_code == 200
@@ -211,9 +244,19 @@ def test_safe_archive_path_allows_subdirectories_and_unfinished_files(tmp_path):
     (tmp_path / "2024").mkdir()
     (tmp_path / "2024" / "a.warc.gz").write_bytes(b"x")
     (tmp_path / "b.warc.gz.open").write_bytes(b"x")
-    assert originals.safe_archive_path(tmp_path, "2024/a.warc.gz") == (tmp_path / "2024" / "a.warc.gz").resolve()
+    assert (
+        originals.safe_archive_path(tmp_path, "2024/a.warc.gz")
+        == (tmp_path / "2024" / "a.warc.gz").resolve()
+    )
     assert originals.safe_archive_path(tmp_path, "b.warc.gz").name == "b.warc.gz.open"
-    for bad in ("/etc/passwd", "2024/../../x.warc.gz", "2024//a.warc.gz", "a.txt", "..\\a.warc.gz", ""):
+    for bad in (
+        "/etc/passwd",
+        "2024/../../x.warc.gz",
+        "2024//a.warc.gz",
+        "a.txt",
+        "..\\a.warc.gz",
+        "",
+    ):
         with pytest.raises(ValueError):
             originals.safe_archive_path(tmp_path, bad)
 
@@ -223,13 +266,28 @@ def test_archive_directory_recorded_in_the_database_is_found(tampered, monkeypat
     monkeypatch.delenv("ARCHIVE_DIR", raising=False)
     capture = published.captures["suibin2021"]
     # The extractor records where it read each file (processed_warcs.archive_dir, absolute).
-    assert get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").content == capture.plain
-    with sqlite3.connect(published.db_path) as conn:  # a relative one is tried beside the database too
-        conn.execute("update processed_warcs set archive_dir = ?",
-                     [os.path.relpath(published.archive_dir, published.db_path.parent)])
-    assert get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").content == capture.plain
-    monkeypatch.setenv("ARCHIVE_DIR", str(published.db_path.parent))  # the environment wins: no WARC there
-    assert get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").status_code == 404
+    assert (
+        get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").content
+        == capture.plain
+    )
+    with sqlite3.connect(
+        published.db_path
+    ) as conn:  # a relative one is tried beside the database too
+        conn.execute(
+            "update processed_warcs set archive_dir = ?",
+            [os.path.relpath(published.archive_dir, published.db_path.parent)],
+        )
+    assert (
+        get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").content
+        == capture.plain
+    )
+    monkeypatch.setenv(
+        "ARCHIVE_DIR", str(published.db_path.parent)
+    )  # the environment wins: no WARC there
+    assert (
+        get(build_datasette(published.db_path), f"/-/original/{uuid_of(capture)}").status_code
+        == 404
+    )
 
 
 def test_accept_encoding_parsing():

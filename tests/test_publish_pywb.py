@@ -10,14 +10,19 @@ from publish.replay import make_collection
 from tests.replaying import fetch, pywb_tool, running_wayback
 from tests.test_publish_fixtures import build_published
 
+
 @pytest.fixture(scope="module")
 def wayback(tmp_path_factory):
     wb_manager = pywb_tool("wb-manager")
     root = tmp_path_factory.mktemp("pywb")
     published = build_published(root / "published")
     added = make_collection(published.archive_dir, root / "replay", wb_manager=wb_manager)
-    assert [path.name for path in added] == sorted({c.filename for c in published.captures.values()})
-    assert make_collection(published.archive_dir, root / "replay", wb_manager=wb_manager) == []  # nothing twice
+    assert [path.name for path in added] == sorted(
+        {c.filename for c in published.captures.values()}
+    )
+    assert (
+        make_collection(published.archive_dir, root / "replay", wb_manager=wb_manager) == []
+    )  # nothing twice
     with running_wayback(root / "replay") as base:
         yield base, published
 

@@ -16,10 +16,37 @@ from tests.test_publish_fixtures import SHAPES, build_published, seed
 
 # Terms a reader of these reports looks for; the last six are shorter than a trigram.
 QUERIES = [
-    "行政复议", "依申请公开", "行政诉讼", "不予公开", "主动公开", "政府信息公开申请", "信息公开指南", "政务公开", "公开目录",
-    "政策解读", "保密审查", "国家秘密", "第三方合法权益", "过程性信息", "行政执法案卷", "信访举报投诉", "结转下年度",
-    "卫生健康", "新冠肺炎", "疫情防控", "政府网站", "公开出版物", "予以公开", "部分公开", "本机关不掌握",
-    "复议", "诉讼", "公开", "信访", "申请", "疫情",
+    "行政复议",
+    "依申请公开",
+    "行政诉讼",
+    "不予公开",
+    "主动公开",
+    "政府信息公开申请",
+    "信息公开指南",
+    "政务公开",
+    "公开目录",
+    "政策解读",
+    "保密审查",
+    "国家秘密",
+    "第三方合法权益",
+    "过程性信息",
+    "行政执法案卷",
+    "信访举报投诉",
+    "结转下年度",
+    "卫生健康",
+    "新冠肺炎",
+    "疫情防控",
+    "政府网站",
+    "公开出版物",
+    "予以公开",
+    "部分公开",
+    "本机关不掌握",
+    "复议",
+    "诉讼",
+    "公开",
+    "信访",
+    "申请",
+    "疫情",
 ]
 
 
@@ -107,7 +134,10 @@ def _index(texts: dict[str, str], tokenizer: str) -> sqlite3.Connection:
 
 def _trigram_hits(conn, query) -> set[str]:
     if len(query) >= search.MIN_TRIGRAM:
-        return {row[0] for row in conn.execute("select id from f where f match ?", [search.fts_phrase(query)])}
+        return {
+            row[0]
+            for row in conn.execute("select id from f where f match ?", [search.fts_phrase(query)])
+        }
     return {row[0] for row in conn.execute("select id from f where instr(body, ?)", [query])}
 
 
@@ -126,13 +156,21 @@ def test_measure_normalised_trigram_against_raw_text():
 def test_measure_trigram_against_jieba_segmentation():
     """The comparison behind choosing trigram (see publish/search.py); needs jieba."""
     jieba = pytest.importorskip("jieba")
-    normal = {prefix: normalize_text(seed(prefix)[0]) for prefix in ("000", "001", "002", "003", "004")}
-    segmented = _index({p: " ".join(w for w in jieba.cut_for_search(t) if w.strip()) for p, t in normal.items()}, "unicode61")
+    normal = {
+        prefix: normalize_text(seed(prefix)[0]) for prefix in ("000", "001", "002", "003", "004")
+    }
+    segmented = _index(
+        {p: " ".join(w for w in jieba.cut_for_search(t) if w.strip()) for p, t in normal.items()},
+        "unicode61",
+    )
     trigram = _index(normal, "trigram")
     truth = {q: {p for p, text in normal.items() if q in text} for q in QUERIES}
     jieba_hits = 0
     for query in QUERIES:
         phrase = '"' + " ".join(w for w in jieba.cut(query) if w.strip()) + '"'
-        jieba_hits += len({row[0] for row in segmented.execute("select id from f where f match ?", [phrase])} & truth[query])
+        jieba_hits += len(
+            {row[0] for row in segmented.execute("select id from f where f match ?", [phrase])}
+            & truth[query]
+        )
     trigram_hits = sum(len(_trigram_hits(trigram, q) & truth[q]) for q in QUERIES)
     assert trigram_hits == sum(map(len, truth.values())) > jieba_hits

@@ -32,7 +32,10 @@ def get(datasette, path):
 
 
 def query(datasette, name, **params) -> list[dict]:
-    response = get(datasette, f"/nianbao/{name}.json?_shape=objects&" + "&".join(f"{k}={v}" for k, v in params.items()))
+    response = get(
+        datasette,
+        f"/nianbao/{name}.json?_shape=objects&" + "&".join(f"{k}={v}" for k, v in params.items()),
+    )
     assert response.status_code == 200, response.text
     return response.json()["rows"]
 
@@ -49,8 +52,12 @@ def test_every_table_view_and_column_is_described_in_chinese_and_english(publish
     for name in shown:
         assert name in TABLES, f"{name} has no metadata"
         meta = TABLES[name]
-        assert has_cjk(meta["description"]) and any(c.isascii() and c.isalpha() for c in meta["description"]), name
-        columns = [c.name for c in (db.table(name) if name in db.table_names() else db.view(name)).columns]
+        assert has_cjk(meta["description"]) and any(
+            c.isascii() and c.isalpha() for c in meta["description"]
+        ), name
+        columns = [
+            c.name for c in (db.table(name) if name in db.table_names() else db.view(name)).columns
+        ]
         missing = [c for c in columns if c not in meta["columns"]]
         assert not missing, f"{name}: undescribed columns {missing}"
         for column, text in meta["columns"].items():
@@ -67,12 +74,22 @@ def test_units_are_named_where_numbers_are_counts_or_money():
 def test_reports_table_page_has_sort_facets_and_label(datasette):
     data = get(datasette, "/nianbao/reports.json").json()
     assert "sorted by year descending" in data["human_description_en"]
-    assert set(data["facet_results"]) == {"year", "level", "format_version", "source_type", "checks_failed"}
+    assert set(data["facet_results"]) == {
+        "year",
+        "level",
+        "format_version",
+        "source_type",
+        "checks_failed",
+    }
     summary = get(datasette, "/nianbao/report_requests_summary.json").json()
-    provinces = {row["value"]: row["count"] for row in summary["facet_results"]["province"]["results"]}
+    provinces = {
+        row["value"]: row["count"] for row in summary["facet_results"]["province"]["results"]
+    }
     assert provinces == {"山东省": 5, "黑龙江省": 1, "宁夏回族自治区": 1}
     cells = get(datasette, "/nianbao/cells.json?_labels=on&report_id=changle2020&_size=1").json()
-    assert cells["rows"][0]["report_id"]["label"] == "昌乐县卫生健康局2020年政府信息公开工作年度报告"
+    assert (
+        cells["rows"][0]["report_id"]["label"] == "昌乐县卫生健康局2020年政府信息公开工作年度报告"
+    )
 
 
 def test_agency_requests_year_by_year(datasette):
@@ -83,16 +100,28 @@ def test_agency_requests_year_by_year(datasette):
 def test_agencies_with_most_requests_in_a_province_and_year(datasette):
     rows = query(datasette, "top_agencies_by_requests", province="山东", year="2020")
     assert [row["agency"] for row in rows] == ["安丘市卫生健康局", "昌乐县卫生健康局"]
-    assert {row["province"] for row in query(datasette, "top_agencies_by_requests", province="", year="")} == {
-        "山东省", "黑龙江省", "宁夏回族自治区"}
+    assert {
+        row["province"]
+        for row in query(datasette, "top_agencies_by_requests", province="", year="")
+    } == {"山东省", "黑龙江省", "宁夏回族自治区"}
 
 
 def test_outcomes_by_region_add_up(datasette):
-    rows = {row["province"]: row for row in query(datasette, "outcomes_by_region", year="2021", province="")}
+    rows = {
+        row["province"]: row
+        for row in query(datasette, "outcomes_by_region", year="2021", province="")
+    }
     assert set(rows) == {"山东省", "黑龙江省"}
     shandong = rows["山东省"]
     assert shandong["办理总计 total"] == 13
-    parts = ("予以公开 granted", "部分公开 partly", "不予公开 refused", "无法提供 unavailable", "不予处理 not processed", "其他处理 other")
+    parts = (
+        "予以公开 granted",
+        "部分公开 partly",
+        "不予公开 refused",
+        "无法提供 unavailable",
+        "不予处理 not processed",
+        "其他处理 other",
+    )
     assert sum(shandong[p] for p in parts) == 13
     cities = query(datasette, "outcomes_by_region", year="", province="山东")
     assert {row["city"] for row in cities} == {"潍坊市", "聊城市"}
@@ -100,12 +129,16 @@ def test_outcomes_by_region_add_up(datasette):
 
 def test_reports_that_do_not_add_up(datasette):
     rows = query(datasette, "inconsistent_reports")
-    assert [(row["report_id"], row["rule"]) for row in rows] == [("changle2022", "requests_balance")]
+    assert [(row["report_id"], row["rule"]) for row in rows] == [
+        ("changle2022", "requests_balance")
+    ]
 
 
 def test_late_reports_follow_article_49(datasette):
     rows = query(datasette, "late_reports")
-    assert [(row["report_id"], row["deadline"], row["days_late"]) for row in rows] == [("changle2022", "2023-01-31", 20)]
+    assert [(row["report_id"], row["deadline"], row["days_late"]) for row in rows] == [
+        ("changle2022", "2023-01-31", 20)
+    ]
 
 
 def test_missing_years(datasette):
@@ -113,7 +146,9 @@ def test_missing_years(datasette):
     missing = {(row["agency"], row["missing_year"]) for row in rows}
     assert ("昌乐县卫生健康局", 2021) in missing
     assert ("聊城市卫生健康委员会", 2022) in missing and ("安丘市卫生健康局", 2019) not in missing
-    assert not any(agency == "昌乐县卫生健康局" and year in (2019, 2020, 2022) for agency, year in missing)
+    assert not any(
+        agency == "昌乐县卫生健康局" and year in (2019, 2020, 2022) for agency, year in missing
+    )
 
 
 def test_canned_queries_render_with_report_links(datasette):
@@ -128,13 +163,27 @@ def test_chart_queries_run_with_and_without_filters(datasette, chart):
 
     for options in ({}, {"agency": "昌乐县卫生健康局"}, {"province": "山东省"}):
         sql = replace_opts_in_query(config["query"], options)
-        response = get(datasette, "/nianbao.json?_shape=objects&sql=" + _quote(sql) + "".join(
-            f"&{k}={_quote(v)}" for k, v in options.items()))
+        response = get(
+            datasette,
+            "/nianbao.json?_shape=objects&sql="
+            + _quote(sql)
+            + "".join(f"&{k}={_quote(v)}" for k, v in options.items()),
+        )
         assert response.status_code == 200, response.text
         assert response.json()["rows"], (chart, options)
-    by_year = replace_opts_in_query(METADATA["plugins"]["datasette-dashboards"]["nianbao"]["charts"]["requests-by-year"]["query"],
-                                    {"agency": "x"})
-    rows = get(datasette, "/nianbao.json?_shape=objects&agency=" + _quote("昌乐县卫生健康局") + "&sql=" + _quote(by_year)).json()["rows"]
+    by_year = replace_opts_in_query(
+        METADATA["plugins"]["datasette-dashboards"]["nianbao"]["charts"]["requests-by-year"][
+            "query"
+        ],
+        {"agency": "x"},
+    )
+    rows = get(
+        datasette,
+        "/nianbao.json?_shape=objects&agency="
+        + _quote("昌乐县卫生健康局")
+        + "&sql="
+        + _quote(by_year),
+    ).json()["rows"]
     assert [(r["year"], r["new"]) for r in rows] == [(2019, 2), (2020, 0), (2022, 7)]
 
 

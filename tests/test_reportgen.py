@@ -39,7 +39,9 @@ def html_text(payload: bytes) -> str:
 
     Pages declaring gb2312 are GBK, as browsers (and the WHATWG encoding standard) read them.
     """
-    soup = BeautifulSoup(payload, "lxml", from_encoding="gbk" if b"charset=gb2312" in payload[:600] else None)
+    soup = BeautifulSoup(
+        payload, "lxml", from_encoding="gbk" if b"charset=gb2312" in payload[:600] else None
+    )
     return "\n".join(p.get_text() for p in soup.select(".TRS_Editor p"))
 
 
@@ -55,6 +57,7 @@ def requests_rows(report) -> dict[str, list[str]]:
 
 
 # --- determinism and arithmetic -------------------------------------------------------------
+
 
 def test_same_seed_same_report_and_bytes():
     flags = frozenset({"wrapped_labels", "page_break", "money_unit"})
@@ -76,8 +79,10 @@ def test_values_cover_the_template_and_pass_every_check(version):
         assert report.failing_check is None and report.defects == []
         if version == "2021":
             for col in REQUEST_COLS:
-                parts = [report.values[f"requests.{r}.{col}"]
-                         for r in ("other_overdue_correction", "other_overdue_fee", "other_other")]
+                parts = [
+                    report.values[f"requests.{r}.{col}"]
+                    for r in ("other_overdue_correction", "other_overdue_fee", "other_other")
+                ]
                 assert report.values[f"requests.other.{col}"] == sum(parts)
 
 
@@ -141,6 +146,7 @@ def test_corpus_mixes_versions_and_flags():
 
 # --- narrative ----------------------------------------------------------------------------
 
+
 def stated_requests(report) -> int:
     match = re.search(r"共收到政府信息公开申请(\d+)件", report.sections[1])
     return int(match.group(1)) if match else 0
@@ -163,20 +169,28 @@ def test_contradiction_states_another_figure():
 
 # --- messiness visible in the output ----------------------------------------------------------
 
+
 def flagged(flag: str, seed: int = 5):
     version = "2019" if flag == "signed_deltas" else "2021"
-    return (generate_report(seed, version=version),
-            generate_report(seed, version=version, messiness=frozenset({flag})))
+    return (
+        generate_report(seed, version=version),
+        generate_report(seed, version=version, messiness=frozenset({flag})),
+    )
 
 
 def test_every_flag_has_a_visibility_test():
-    tested = {name.removeprefix("test_flag_") for name in globals() if name.startswith("test_flag_")}
+    tested = {
+        name.removeprefix("test_flag_") for name in globals() if name.startswith("test_flag_")
+    }
     assert tested == ALL_MESSINESS
 
 
 def test_flag_wrapped_labels():
     clean, messy = flagged("wrapped_labels")
-    assert any(line.startswith("三、本年度办理结果") for line in flat_lines(report_tables(clean)["requests"][0]))
+    assert any(
+        line.startswith("三、本年度办理结果")
+        for line in flat_lines(report_tables(clean)["requests"][0])
+    )
     lines = flat_lines(report_tables(messy)["requests"][0])
     assert not any("三、本年度办理结果" in line for line in lines)
     assert "三、本年度办理结果" in "".join(lines)
@@ -208,8 +222,9 @@ def test_flag_blank_for_zero():
     zeros = [k for k, v in messy.values.items() if v == 0 and k.startswith("requests.")]
     assert zeros
     rows = requests_rows(messy)
-    assert rows["denied_state_secret"][-7:] == ["" if f == "0" else f
-                                                for f in requests_rows(clean)["denied_state_secret"][-7:]]
+    assert rows["denied_state_secret"][-7:] == [
+        "" if f == "0" else f for f in requests_rows(clean)["denied_state_secret"][-7:]
+    ]
     # Flattened text loses blank cells, so html_flat cannot place those numbers.
     assert all(messy.acceptable(k, "html_flat") == [None, 0] for k in zeros)
     assert all(messy.acceptable(k, "html_table") == [0] for k in zeros)
@@ -227,7 +242,9 @@ def test_flag_signed_deltas():
 @pytest.mark.parametrize("version", ["2019", "2021"])
 def test_flag_money_yuan(version):
     report = generate_report(8, version=version, messiness=frozenset({"money_yuan"}))
-    key = "active.fees.amount_wan_yuan" if version == "2021" else "active.procurement.amount_wan_yuan"
+    key = (
+        "active.fees.amount_wan_yuan" if version == "2021" else "active.procurement.amount_wan_yuan"
+    )
     printed = re.search(r"\t(\d+)元", html_text(render(report, "html_tabs"))).group(1)
     assert report.values[key] == pytest.approx(int(printed) / 10000)
     assert 0 < report.values[key] < 10
@@ -251,10 +268,14 @@ def test_flag_subtotal_column():
 
 def test_flag_subtotal_row():
     clean, messy = flagged("subtotal_row")
-    line = next(line for line in flat_lines(report_tables(messy)["requests"][0]) if line.startswith("小计"))
+    line = next(
+        line for line in flat_lines(report_tables(messy)["requests"][0]) if line.startswith("小计")
+    )
     denied = [k for k in messy.values if k.startswith("requests.denied_") and k.endswith(".total")]
     assert line.split()[-1] == str(sum(messy.values[k] for k in denied))
-    assert not any(line.startswith("小计") for line in flat_lines(report_tables(clean)["requests"][0]))
+    assert not any(
+        line.startswith("小计") for line in flat_lines(report_tables(clean)["requests"][0])
+    )
 
 
 def test_flag_missing_cell():
@@ -271,7 +292,10 @@ def test_flag_missing_cell():
 def test_flag_page_break():
     clean, messy = flagged("page_break")
     text = html_text(render(messy, "html_flat"))
-    assert text.count("申请人情况") == 2 and html_text(render(clean, "html_flat")).count("申请人情况") == 1
+    assert (
+        text.count("申请人情况") == 2
+        and html_text(render(clean, "html_flat")).count("申请人情况") == 1
+    )
     number = messy.style["page_number_format"].format(n=messy.style["page_number"])
     lines = text.split("\n")
     at = lines.index(number)
@@ -289,7 +313,9 @@ def test_flag_contradiction():
 
 def test_flag_inconsistent():
     clean, messy = flagged("inconsistent")
-    assert check_failures(messy.values, messy.version) and not check_failures(clean.values, clean.version)
+    assert check_failures(messy.values, messy.version) and not check_failures(
+        clean.values, clean.version
+    )
 
 
 # --- every source type prints every value ---------------------------------------------------
@@ -302,17 +328,30 @@ def test_html_table_prints_every_cell_with_its_spans(flags):
     report = generate_report(21, version="2021", messiness=flags)
     soup = BeautifulSoup(render(report, "html_table"), "lxml")
     tables = soup.select(".TRS_Editor table")
-    expected = [t for name in ("active", "requests", "appeals") for t in report_tables(report)[name]]
+    expected = [
+        t for name in ("active", "requests", "appeals") for t in report_tables(report)[name]
+    ]
     assert len(tables) == len(expected)
     for html_table, table in zip(tables, expected):
-        got = [[(td.get_text("\n").replace("\xa0", "").strip(), int(td.get("rowspan", 1)),
-                 int(td.get("colspan", 1))) for td in tr.find_all("td")] for tr in html_table.find_all("tr")]
+        got = [
+            [
+                (
+                    td.get_text("\n").replace("\xa0", "").strip(),
+                    int(td.get("rowspan", 1)),
+                    int(td.get("colspan", 1)),
+                )
+                for td in tr.find_all("td")
+            ]
+            for tr in html_table.find_all("tr")
+        ]
         assert got == [[(c.text, c.rowspan, c.colspan) for c in row] for row in table.rows]
 
 
 @pytest.mark.parametrize("fmt", ["html_flat", "html_tabs"])
 def test_flattened_html_prints_every_row(fmt):
-    report = generate_report(22, version="2019", messiness=frozenset({"signed_deltas", "money_yuan"}))
+    report = generate_report(
+        22, version="2019", messiness=frozenset({"signed_deltas", "money_yuan"})
+    )
     text = html_text(render(report, fmt))
     for fields in requests_rows(report).values():
         numbers = [f for f in fields if f and re.fullmatch(r"[\d+\-—.元万 ]+", f)]
@@ -321,7 +360,9 @@ def test_flattened_html_prints_every_row(fmt):
 
 
 def test_pdf_opens_and_prints_every_requests_row():
-    report = generate_report(23, version="2021", messiness=frozenset({"subtotal_column", "wrapped_labels"}))
+    report = generate_report(
+        23, version="2021", messiness=frozenset({"subtotal_column", "wrapped_labels"})
+    )
     with pdfplumber.open(io.BytesIO(render(report, "pdf"))) as pdf:
         assert len(pdf.pages) >= 2
         text = "\n".join(page.extract_text() for page in pdf.pages)
@@ -356,6 +397,7 @@ def test_gbk_pages_declare_their_charset():
 
 # --- DOC (LibreOffice) and the seeds ----------------------------------------------------------
 
+
 def test_doc_files_and_seed_documents():
     """One test, so that under pytest-xdist one worker makes all DOCs in one soffice run; the
     later calls are served from the on-disk cache."""
@@ -374,10 +416,14 @@ def test_doc_files_and_seed_documents():
     text = doc_text(doc)
     assert report.title.split("\n")[-1] in text
     assert "四、政府信息公开行政复议、行政诉讼情况" in text
-    assert "其他对外管理服务事项\t{}".format(report.values["active.other_services.previous"]) in text
+    assert (
+        "其他对外管理服务事项\t{}".format(report.values["active.other_services.previous"]) in text
+    )
 
     for path in seeds:
-        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = [
+            line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
         documents = seed_documents(path)
         assert tuple(documents) == SEED_FORMATS
         assert html_text_plain(documents["html"]).count("\n") + 1 == len(lines)
@@ -394,7 +440,9 @@ def doc_text(payload: bytes) -> str:
     """The DOC's text by catdoc (fast; it keeps paragraphs, though merged table rows garble)."""
     if not shutil.which("catdoc"):
         pytest.skip("catdoc is not installed to read a DOC back")
-    result = subprocess.run(["catdoc", "-d", "utf-8"], input=payload, capture_output=True, check=True)
+    result = subprocess.run(
+        ["catdoc", "-d", "utf-8"], input=payload, capture_output=True, check=True
+    )
     return result.stdout.decode("utf-8", "replace")
 
 

@@ -49,8 +49,11 @@ def redis_server():
     if binary is None:
         pytest.skip("redis-server is not installed (make install adds Debian's redis-server)")
     port = free_port()
-    process = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
-                                "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
     try:
@@ -92,12 +95,20 @@ def shared_crawl(shared_redis, tmp_path_factory):
         try:
             for name in "ab":
                 command = crawl_command(sites_csv, out, found=f"found-{name}.jsonl")
-                command += ["-s", f"REDIS_URL={url}", "-s", f"SCALEOUT_IDLE_CLOSE={IDLE_CLOSE}",
-                            # A process holds up to this many requests in its downloader, out of
-                            # the others' reach: kept low so that a cannot hold the whole farm.
-                            "-s", "CONCURRENT_REQUESTS=6"]
+                command += [
+                    "-s",
+                    f"REDIS_URL={url}",
+                    "-s",
+                    f"SCALEOUT_IDLE_CLOSE={IDLE_CLOSE}",
+                    # A process holds up to this many requests in its downloader, out of
+                    # the others' reach: kept low so that a cannot hold the whole farm.
+                    "-s",
+                    "CONCURRENT_REQUESTS=6",
+                ]
                 with open(logs[name], "w") as stderr:
-                    processes[name] = subprocess.Popen(command, cwd=ROOT, env=crawl_env(server), stderr=stderr)
+                    processes[name] = subprocess.Popen(
+                        command, cwd=ROOT, env=crawl_env(server), stderr=stderr
+                    )
                 deadline = time.monotonic() + 60
                 while len(server.sent) < 20 and time.monotonic() < deadline:
                     time.sleep(0.02)
@@ -114,14 +125,19 @@ def shared_crawl(shared_redis, tmp_path_factory):
                     process.wait()
         sent = list(server.sent)
     texts = [logs[name].read_text() for name in "ab"]
-    assert [processes[name].returncode for name in "ab"] == [0, 0], "\n\n".join(t[-3000:] for t in texts)
+    assert [processes[name].returncode for name in "ab"] == [0, 0], "\n\n".join(
+        t[-3000:] for t in texts
+    )
     return {
-        "farm": farm, "out": out, "sent": sent, "logs": texts, "ended": ended,
+        "farm": farm,
+        "out": out,
+        "sent": sent,
+        "logs": texts,
+        "ended": ended,
         "pids": {process.pid for process in processes.values()},
         "items": [read_items(out / f"found-{name}.jsonl") for name in "ab"],
         "keys_left": client.keys("*"),
     }
-
 
 
 def reports_of(items):
@@ -155,12 +171,18 @@ def test_each_process_writes_its_own_warc_files_and_they_pass_warcio_check(share
     names = [WARC_NAME.fullmatch(path.name) for path in files]
     assert all(names), [path.name for path in files]
     assert {int(name["pid"]) for name in names} == shared_crawl["pids"]
-    fetched_by = Counter(int(WARC_NAME.fullmatch(r.filename)["pid"]) for r in archived(warc_dir)
-                         if r.rec_type in ("response", "revisit"))
+    fetched_by = Counter(
+        int(WARC_NAME.fullmatch(r.filename)["pid"])
+        for r in archived(warc_dir)
+        if r.rec_type in ("response", "revisit")
+    )
     assert set(fetched_by) == shared_crawl["pids"], fetched_by  # both did a share of the work
     assert {name["host"] for name in names} == {process_name().rsplit("-", 1)[0]}
-    check = subprocess.run([str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     for log in shared_crawl["logs"]:
         # b started while a was writing: a's .open file is a's, not an interrupted crawl's.
@@ -181,7 +203,9 @@ def test_request_meta_survives_the_trip_through_redis(shared_crawl):
         fields = metadata[record.record_id]
         assert fields["site-name"] in sites, record.target_uri
         if record.target_uri in attachments:
-            assert fields["kind"] == "attachment" and fields["via"] == attachments[record.target_uri]
+            assert (
+                fields["kind"] == "attachment" and fields["via"] == attachments[record.target_uri]
+            )
         elif record.target_uri in reports:
             assert fields["kind"] == "report" and fields["via"] and fields["via-text"]
     items = [item for found in shared_crawl["items"] for item in found]
@@ -208,38 +232,54 @@ def test_processes_end_once_the_frontier_drains_and_leave_redis_clean(shared_cra
 
 
 def scaled_out_crawler(url: str, prefix: str, **settings):
-    return get_crawler(ReportsSpider, {
-        "ADDONS": {ScaleOut: 100},
-        "REDIS_URL": url,
-        "SCALEOUT_KEY_PREFIX": prefix,
-        "DUPEFILTER_CLASS": RUN_LOCAL_DUPEFILTER,  # as in crawler/settings.py, at project priority
-        "REQUEST_FINGERPRINTER_CLASS": "crawler.browser.fingerprint.BrowserAwareRequestFingerprinter",
-        **settings,
-    })
+    return get_crawler(
+        ReportsSpider,
+        {
+            "ADDONS": {ScaleOut: 100},
+            "REDIS_URL": url,
+            "SCALEOUT_KEY_PREFIX": prefix,
+            "DUPEFILTER_CLASS": RUN_LOCAL_DUPEFILTER,  # as in crawler/settings.py, at project priority
+            "REQUEST_FINGERPRINTER_CLASS": "crawler.browser.fingerprint.BrowserAwareRequestFingerprinter",
+            **settings,
+        },
+    )
 
 
 def test_without_redis_url_the_addon_changes_nothing():
-    crawler = get_crawler(ReportsSpider, {"ADDONS": {ScaleOut: 100}, "DUPEFILTER_CLASS": RUN_LOCAL_DUPEFILTER})
+    crawler = get_crawler(
+        ReportsSpider, {"ADDONS": {ScaleOut: 100}, "DUPEFILTER_CLASS": RUN_LOCAL_DUPEFILTER}
+    )
     assert crawler.settings["DUPEFILTER_CLASS"] == RUN_LOCAL_DUPEFILTER
     assert crawler.settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
     assert SharedFrontierLifecycle not in crawler.settings.getdict("EXTENSIONS")
 
 
-def test_a_request_crosses_redis_with_its_meta_and_is_filtered_by_the_crawl_fingerprint(shared_redis, tmp_path):
+def test_a_request_crosses_redis_with_its_meta_and_is_filtered_by_the_crawl_fingerprint(
+    shared_redis, tmp_path
+):
     url, client = shared_redis
     crawler = scaled_out_crawler(url, "test-meta:%(spider)s")
     assert crawler.settings["DUPEFILTER_CLASS"] == "crawler.scaleout.SharedDupeFilter"
     sites = tmp_path / "sites.csv"
-    sites.write_text("name,region_code,level,url\n安丘市人民政府,370784,county,http://www.anqiu.gov.cn/\n",
-                     encoding="utf-8")
+    sites.write_text(
+        "name,region_code,level,url\n安丘市人民政府,370784,county,http://www.anqiu.gov.cn/\n",
+        encoding="utf-8",
+    )
     spider = ReportsSpider.from_crawler(crawler, sites=str(sites))
     crawler.spider = spider
     scheduler = SharedScheduler.from_crawler(crawler)
     scheduler.open(spider)
     [site] = spider.sites_by_key.values()
-    request = spider.request(site, "http://www.anqiu.gov.cn/files/2023年报.pdf", kind="attachment", hops=3,
-                             via="http://www.anqiu.gov.cn/art/1.html", via_text="附件：2023年年报",
-                             priority=100, callback=spider.parse_attachment)
+    request = spider.request(
+        site,
+        "http://www.anqiu.gov.cn/files/2023年报.pdf",
+        kind="attachment",
+        hops=3,
+        via="http://www.anqiu.gov.cn/art/1.html",
+        via_text="附件：2023年年报",
+        priority=100,
+        callback=spider.parse_attachment,
+    )
     request.meta["list_page"] = 2
     assert scheduler.enqueue_request(request)
     assert not scheduler.enqueue_request(request.replace())  # the same URL again
@@ -258,7 +298,9 @@ def test_an_abandoned_crawl_is_wiped_and_a_live_one_joined(shared_redis):
     _, client = shared_redis
     keys = SharedKeys("test-roll:requests", "test-roll:dupefilter", "test-roll:workers")
     client.sadd(keys.dupefilter, "seen-by-a-crawl-whose-processes-all-died")
-    client.hset(keys.workers, "gone-1", f'{{"seen": {time.time() - WORKER_GONE_AFTER - 5}, "busy": 0}}')
+    client.hset(
+        keys.workers, "gone-1", f'{{"seen": {time.time() - WORKER_GONE_AFTER - 5}, "busy": 0}}'
+    )
     first, second = SharedCrawl(client, keys, "host-1"), SharedCrawl(client, keys, "host-2")
     assert first.join(busy_at=time.time()) is True
     assert not client.exists(keys.dupefilter) and client.hkeys(keys.workers) == [b"host-1"]
@@ -293,4 +335,3 @@ def test_only_orphaned_open_files_are_repaired_when_scaled_out(tmp_path):
     scaled_out = Settings({"WARC_PREFIX": "nianbao", "REDIS_URL": "redis://127.0.0.1:1/0"})
     scaled = open_files_to_repair(tmp_path, scaled_out)
     assert sorted(path.name for path in scaled) == sorted([names["orphan"], names["run alone"]])
-

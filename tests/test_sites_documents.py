@@ -61,7 +61,9 @@ def test_docx_keeps_paragraphs_and_tab_rows_as_tables():
 
 
 def test_tables_html_is_a_rectangular_grid_with_the_gold_values():
-    gold = json.loads((SEEDS_DIR / "gold" / "001_ff0ada4805145011.json").read_text(encoding="utf-8"))
+    gold = json.loads(
+        (SEEDS_DIR / "gold" / "001_ff0ada4805145011.json").read_text(encoding="utf-8")
+    )
     tables = tables_html(gold["cells"], "2019", FORMAT_PATH)
     for name, markup in tables.items():
         assert len(set(_grid_widths(markup))) == 1, name
@@ -111,7 +113,9 @@ def test_xls_zip_and_jpg_files():
     report = seed_report("002")
     xls = documents.report_xls(report)
     assert xls.startswith(b"\xd0\xcf\x11\xe0") and "行政许可".encode("utf-16-le") in xls
-    archive = zipfile.ZipFile(io.BytesIO(documents.report_zip({"a.pdf": b"%PDF-1.4", "报告.docx": b"PK"})))
+    archive = zipfile.ZipFile(
+        io.BytesIO(documents.report_zip({"a.pdf": b"%PDF-1.4", "报告.docx": b"PK"}))
+    )
     assert archive.namelist() == ["a.pdf", "报告.docx"]
     from PIL import Image
 
@@ -124,11 +128,15 @@ def test_doc_conversion_is_cached_by_key(tmp_path, monkeypatch):
     monkeypatch.setenv("NIANBAO_FARM_CACHE", str(tmp_path))
     report = seed_report("004")
     key = report.key + "-test"
-    [doc] = documents.convert_with_soffice({key: documents.report_docx(report)}, "docx", "doc").values()
+    [doc] = documents.convert_with_soffice(
+        {key: documents.report_docx(report)}, "docx", "doc"
+    ).values()
     assert doc.startswith(b"\xd0\xcf\x11\xe0")
     if shutil.which("antiword"):
         (tmp_path / "copy.doc").write_bytes(doc)
-        text = subprocess.run(["antiword", str(tmp_path / "copy.doc")], capture_output=True, check=True).stdout
+        text = subprocess.run(
+            ["antiword", str(tmp_path / "copy.doc")], capture_output=True, check=True
+        ).stdout
         assert "海原县卫生健康局".encode() in text
     # A second call must come from the cache: without soffice on PATH it would fail.
     monkeypatch.setattr(shutil, "which", lambda name: None)

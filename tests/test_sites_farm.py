@@ -24,7 +24,9 @@ MAGIC = {
 }
 
 
-def fetch(server, url: str, headers: dict | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
+def fetch(
+    server, url: str, headers: dict | None = None
+) -> tuple[int, http.client.HTTPMessage, bytes]:
     """GET ``url`` through the proxy without following redirects; the body is un-gzipped."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
@@ -92,7 +94,9 @@ def test_page_fails_once_then_works_until_reset(farm, farm_server):
 
 
 def test_download_needs_the_report_page_as_referer(farm, farm_server):
-    [(report, attachment)] = [(r, a) for r in farm.expected.reports for a in r.attachments if a.needs_referer]
+    [(report, attachment)] = [
+        (r, a) for r in farm.expected.reports for a in r.attachments if a.needs_referer
+    ]
     assert fetch(farm_server, attachment.url)[0] == 403
     assert fetch(farm_server, attachment.url, {"Referer": "http://wjw.liaocheng.gov.cn/"})[0] == 403
     status, _, data = fetch(farm_server, attachment.url, {"Referer": report.url})

@@ -24,11 +24,17 @@ def echo(req: Req) -> Reply:
 
 ROUTES = {
     ("GET", "/exact"): lambda req: Reply(
-        status=203, reason="Non-Authoritative Information",
-        headers=[("Set-Cookie", "a=1"), ("X-Order", "first"), ("Set-Cookie", "b=2")], body=b"exact body"),
-    ("GET", "/chunked"): lambda req: Reply(headers=[("Content-Type", "text/plain")],
-                                           body=("分块" * 3000).encode(), chunked=True),
-    ("GET", "/gzip"): lambda req: Reply(headers=[("Content-Type", "text/plain")], body=b"zipped " * 500, gzip=True),
+        status=203,
+        reason="Non-Authoritative Information",
+        headers=[("Set-Cookie", "a=1"), ("X-Order", "first"), ("Set-Cookie", "b=2")],
+        body=b"exact body",
+    ),
+    ("GET", "/chunked"): lambda req: Reply(
+        headers=[("Content-Type", "text/plain")], body=("分块" * 3000).encode(), chunked=True
+    ),
+    ("GET", "/gzip"): lambda req: Reply(
+        headers=[("Content-Type", "text/plain")], body=b"zipped " * 500, gzip=True
+    ),
     ("GET", "/slow"): lambda req: Reply(body=b"slow", delay=0.3),
     ("GET", "/echo"): echo,
     ("POST", "/echo"): echo,
@@ -56,7 +62,9 @@ def read_response(sock: socket.socket) -> tuple[bytes, bytes]:
         while not rest.endswith(b"0\r\n\r\n"):
             rest += sock.recv(65536) or _eof()
         return head, rest
-    length = int(lines.split("content-length: ")[1].split("\r\n")[0]) if "content-length" in lines else 0
+    length = (
+        int(lines.split("content-length: ")[1].split("\r\n")[0]) if "content-length" in lines else 0
+    )
     while len(rest) < length:
         rest += sock.recv(65536) or _eof()
     return head, rest
@@ -81,8 +89,8 @@ def dechunk(raw: bytes) -> list[bytes]:
             assert raw == b"\r\n"
             return pieces
         pieces.append(raw[:size])
-        assert raw[size:size + 2] == b"\r\n"
-        raw = raw[size + 2:]
+        assert raw[size : size + 2] == b"\r\n"
+        raw = raw[size + 2 :]
 
 
 def proxy_opener(server):
@@ -90,9 +98,13 @@ def proxy_opener(server):
 
 
 def test_writes_exactly_the_reply(server):
-    head, body = raw_exchange(server, f"GET http://{HOST}/exact HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
-    assert head == (b"HTTP/1.1 203 Non-Authoritative Information\r\nSet-Cookie: a=1\r\nX-Order: first\r\n"
-                    b"Set-Cookie: b=2\r\nContent-Length: 10\r\n\r\n")
+    head, body = raw_exchange(
+        server, f"GET http://{HOST}/exact HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
+    )
+    assert head == (
+        b"HTTP/1.1 203 Non-Authoritative Information\r\nSet-Cookie: a=1\r\nX-Order: first\r\n"
+        b"Set-Cookie: b=2\r\nContent-Length: 10\r\n\r\n"
+    )
     assert body == b"exact body"
     [sent] = server.sent_for(f"http://{HOST}/exact")
     assert (sent.method, sent.status, sent.raw_head, sent.payload) == ("GET", 203, head, body)
@@ -106,7 +118,7 @@ def test_chunked_reply_is_framed_in_varied_chunks(server):
     pieces = dechunk(raw)
     expected = ("分块" * 3000).encode()
     assert b"".join(pieces) == expected
-    assert [len(p) for p in pieces[:len(CHUNK_SIZES)]] == list(CHUNK_SIZES)
+    assert [len(p) for p in pieces[: len(CHUNK_SIZES)]] == list(CHUNK_SIZES)
     assert server.sent_for(f"http://{HOST}/chunked")[0].payload == expected
 
 
@@ -137,8 +149,12 @@ def test_keep_alive_serves_two_requests_on_one_socket(server):
 
 
 def test_post_body_reaches_the_handler(server):
-    request = urllib.request.Request(f"http://{HOST}/echo", data=b"columnid=5812&startrecord=1", method="POST",
-                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    request = urllib.request.Request(
+        f"http://{HOST}/echo",
+        data=b"columnid=5812&startrecord=1",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     text = proxy_opener(server).open(request, timeout=5).read().decode()
     assert "POST" in text and "body=columnid=5812&startrecord=1" in text
     assert "('columnid', '5812')" in text and "('startrecord', '1')" in text
@@ -189,7 +205,9 @@ def test_unknown_path_gets_the_sites_own_404(server):
 
 
 def test_connect_is_refused_with_a_reason(server):
-    head, body = raw_exchange(server, b"CONNECT www.example.gov.cn:443 HTTP/1.1\r\nHost: www.example.gov.cn:443\r\n\r\n")
+    head, body = raw_exchange(
+        server, b"CONNECT www.example.gov.cn:443 HTTP/1.1\r\nHost: www.example.gov.cn:443\r\n\r\n"
+    )
     assert head.startswith(b"HTTP/1.1 405 Method Not Allowed\r\n")
     assert b"HTTPS" in body
 
@@ -207,8 +225,12 @@ def test_handler_error_is_500_and_recorded(server):
 
 def test_delay_and_per_host_concurrency_counters(server):
     started = time.monotonic()
-    threads = [threading.Thread(target=raw_exchange, args=(server, f"GET http://{HOST}/slow HTTP/1.1\r\n\r\n".encode()))
-               for _ in range(3)]
+    threads = [
+        threading.Thread(
+            target=raw_exchange, args=(server, f"GET http://{HOST}/slow HTTP/1.1\r\n\r\n".encode())
+        )
+        for _ in range(3)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -251,8 +273,22 @@ def test_cli_serves_writes_the_csv_and_stops_on_sigterm(tmp_path):
     import sys
 
     csv_path = tmp_path / "sites.csv"
-    process = subprocess.Popen([sys.executable, "-m", "tests.sites", "serve", "--port", "0", "--csv", str(csv_path),
-                                "--lifetime", "60"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.sites",
+            "serve",
+            "--port",
+            "0",
+            "--csv",
+            str(csv_path),
+            "--lifetime",
+            "60",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = process.stdout.readline().strip()
         assert first.startswith("http_proxy=http://127.0.0.1:")

@@ -30,7 +30,14 @@ BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def exported(farm_crawl, tmp_path_factory):
     out = tmp_path_factory.mktemp("wacz") / "crawl.wacz"
-    command = [sys.executable, "-m", "archive.wacz", str(farm_crawl.out / "warc"), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "archive.wacz",
+        str(farm_crawl.out / "warc"),
+        "--out",
+        str(out),
+    ]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert not out.with_name(out.name + ".part").exists()
@@ -48,16 +55,25 @@ def pages_of(wacz: Path) -> tuple[dict, list[dict]]:
 
 def test_wacz_validate_passes(exported):
     _, wacz = exported
-    result = subprocess.run([str(BIN / "wacz"), "validate", "-f", str(wacz)], capture_output=True, text=True)
-    assert result.returncode == 0 and "the passed WACZ is valid" in result.stdout, result.stdout + result.stderr
+    result = subprocess.run(
+        [str(BIN / "wacz"), "validate", "-f", str(wacz)], capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "the passed WACZ is valid" in result.stdout, (
+        result.stdout + result.stderr
+    )
 
 
 def test_the_datapackage_lists_every_file_with_its_hash(exported):
     _, wacz = exported
     with zipfile.ZipFile(wacz) as package:
         names = set(package.namelist())
-        assert {"pages/pages.jsonl", "indexes/index.cdx.gz", "indexes/index.idx", "datapackage.json",
-                "datapackage-digest.json"} <= names
+        assert {
+            "pages/pages.jsonl",
+            "indexes/index.cdx.gz",
+            "indexes/index.idx",
+            "datapackage.json",
+            "datapackage-digest.json",
+        } <= names
         datapackage_bytes = package.read("datapackage.json")
         datapackage = json.loads(datapackage_bytes)
         assert datapackage["wacz_version"] == "1.1.1" and datapackage["title"]
@@ -82,13 +98,19 @@ def test_warc_files_are_stored_unchanged_and_pass_warcio_check(exported, tmp_pat
             assert package.read(info) == originals[Path(info.filename).name].read_bytes()
         package.extractall(tmp_path, members=members)
     extracted = sorted((tmp_path / "archive").iterdir())
-    check = subprocess.run([str(BIN / "warcio"), "check", *map(str, extracted)], capture_output=True, text=True)
+    check = subprocess.run(
+        [str(BIN / "warcio"), "check", *map(str, extracted)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_the_cdxj_index_covers_every_capture(exported):
     crawl, wacz = exported
-    lines = gzip.decompress(zipfile.ZipFile(wacz).read("indexes/index.cdx.gz")).decode("utf-8").splitlines()
+    lines = (
+        gzip.decompress(zipfile.ZipFile(wacz).read("indexes/index.cdx.gz"))
+        .decode("utf-8")
+        .splitlines()
+    )
     indexed = set()
     for line in lines:
         _, timestamp, fields = line.split(" ", 2)
@@ -110,9 +132,15 @@ def test_pages_list_every_report_page_with_its_title_and_capture(exported):
     for page in pages:
         assert page["title"] == expected[page["url"]].title, page["url"]
         record = responses[f"<urn:uuid:{page['id']}>"]
-        assert (record.target_uri, record.date, record.http_status) == (page["url"], page["ts"], 200)
+        assert (record.target_uri, record.date, record.http_status) == (
+            page["url"],
+            page["ts"],
+            200,
+        )
     texts = [page.get("text", "") for page in pages]
-    assert sum("政府信息公开" in text for text in texts) >= len(pages) - 2  # flip-book viewers hold none
+    assert (
+        sum("政府信息公开" in text for text in texts) >= len(pages) - 2
+    )  # flip-book viewers hold none
 
 
 def test_unfinished_files_are_left_out_and_clashing_names_refused(farm_crawl, tmp_path):
@@ -123,8 +151,9 @@ def test_unfinished_files_are_left_out_and_clashing_names_refused(farm_crawl, tm
     shutil.copy(source, archive_dir / "still-writing.warc.gz.open")
     export = export_wacz(archive_dir, tmp_path / "one.wacz")
     assert export.warcs == [archive_dir / "2024" / source.name] and export.pages
-    assert [name for name in zipfile.ZipFile(export.path).namelist() if name.startswith("archive/")] == [
-        f"archive/{source.name}"]
+    assert [
+        name for name in zipfile.ZipFile(export.path).namelist() if name.startswith("archive/")
+    ] == [f"archive/{source.name}"]
     shutil.copy(source, archive_dir / source.name)
     with pytest.raises(ValueError, match="two WARC files are named"):
         export_wacz(archive_dir, tmp_path / "two.wacz")
@@ -134,14 +163,23 @@ def test_unfinished_files_are_left_out_and_clashing_names_refused(farm_crawl, tm
 def test_report_pages_replay_from_the_wacz_in_pywb(exported, tmp_path):
     crawl, wacz = exported
     wb_manager = pywb_tool("wb-manager")
-    subprocess.run([wb_manager, "init", "crawl"], cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [wb_manager, "init", "crawl"], cwd=tmp_path, check=True, capture_output=True, timeout=120
+    )
     # pywb takes the WARC files out of the WACZ and merges the WACZ's own CDXJ index.
-    subprocess.run([wb_manager, "add", "--unpack-wacz", "crawl", str(wacz)], cwd=tmp_path, check=True,
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [wb_manager, "add", "--unpack-wacz", "crawl", str(wacz)],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     with running_wayback(tmp_path) as root:
         base = f"{root}/crawl"
         _, pages = pages_of(wacz)
-        responses = {r.record_id: r for r in archived(crawl.out / "warc") if r.rec_type == "response"}
+        responses = {
+            r.record_id: r for r in archived(crawl.out / "warc") if r.rec_type == "response"
+        }
         for page in pages:
             record = responses[f"<urn:uuid:{page['id']}>"]
             headers, body = fetch(f"{base}/{iso_date_to_timestamp(page['ts'])}id_/{page['url']}")

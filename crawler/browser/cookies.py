@@ -112,5 +112,7 @@ class BrowserCookiesMiddleware(CookiesMiddleware):
         self.crawler.stats.inc_value("browser/cookies_copied", len(cookies))
         logger.debug(
             "Copied %d browser cookies into the crawl's jar after %s: %s",
-            len(cookies), request.url, ", ".join(sorted({c["name"] for c in cookies})),
+            len(cookies),
+            request.url,
+            ", ".join(sorted({c["name"] for c in cookies})),
         )

@@ -98,7 +98,10 @@ def _fed_container(container: Selector, scripts: str) -> str | None:
     names = ([ident] if ident else []) + classes
     if not any(_LIST_NAMES.search(name) for name in names):
         return None
-    if container.xpath(".//a[@href]") or len(_collapse(" ".join(container.xpath(".//text()").getall()))) > 20:
+    if (
+        container.xpath(".//a[@href]")
+        or len(_collapse(" ".join(container.xpath(".//text()").getall()))) > 20
+    ):
         return None
     for name in names:
         # The script must name the container: '#reportList', getElementById("reportList"), '.news-list'.
@@ -126,7 +129,13 @@ def _visible_text(html: str) -> str:
 
 
 def _body_text(response: TextResponse) -> str:
-    return _collapse(" ".join(response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
+    return _collapse(
+        " ".join(
+            response.xpath(
+                "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+            ).getall()
+        )
+    )
 
 
 def _collapse(text: str) -> str:

@@ -75,10 +75,14 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler, CapturingHTTPDownl
             return await self._owner.download_request(request)
         await self._start()
         async with self._visits:
-            visit = BrowserVisit(request, self._crawler, self._recorder_options, self._crawler.settings)
+            visit = BrowserVisit(
+                request, self._crawler, self._recorder_options, self._crawler.settings
+            )
             await visit.open()
             try:
-                response = await asyncio.wait_for(super().download_request(request), self.page_timeout)
+                response = await asyncio.wait_for(
+                    super().download_request(request), self.page_timeout
+                )
             except asyncio.TimeoutError:
                 raise DownloadTimeoutError(
                     f"the browser took more than {self.page_timeout:g} s for {request.url}"

@@ -74,7 +74,9 @@ class BrowserRenderMiddleware:
         unsolved = request.meta.pop("browser_unsolved", None)
         if unsolved:
             self.stats.inc_value("browser/challenges_not_passed")
-            logger.warning("The browser did not get past the challenge at %s: %s", request.url, unsolved)
+            logger.warning(
+                "The browser did not get past the challenge at %s: %s", request.url, unsolved
+            )
         elif "rendered" in response.flags:
             self.stats.inc_value("browser/rendered")
         return response

@@ -189,7 +189,9 @@ class _BrowserConnection:
         url = self._url(head)
         body = await read_whole_body(self.reader, request_framing(head))
         if self.proxy.refusing:
-            await self._refuse(503, "Service Unavailable", f"nianbao recorder: {self.proxy.refusing}")
+            await self._refuse(
+                503, "Service Unavailable", f"nianbao recorder: {self.proxy.refusing}"
+            )
             return False
         hop = self.proxy.route(url)
         sent_head, recorded_head = self._outgoing_head(head, url, hop)
@@ -297,7 +299,9 @@ class _BrowserConnection:
         port = parts.port or (443 if secure else 80)
         timeout = self.proxy.timeout
         if hop.proxy and secure:
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(hop.host, hop.port), timeout)
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(hop.host, hop.port), timeout
+            )
             connect = f"CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n"
             if hop.authorization:
                 connect += f"Proxy-Authorization: {hop.authorization}\r\n"
@@ -307,17 +311,23 @@ class _BrowserConnection:
             if status is None or status.status != 200:
                 writer.close()
                 line = status.start_line if status else "no answer"
-                raise UpstreamError(f"proxy {hop.host}:{hop.port} refused CONNECT {host}:{port}: {line}")
+                raise UpstreamError(
+                    f"proxy {hop.host}:{hop.port} refused CONNECT {host}:{port}: {line}"
+                )
             await asyncio.wait_for(
                 writer.start_tls(self.proxy.server_tls, server_hostname=host), timeout
             )
         elif secure:
             reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port, ssl=self.proxy.server_tls, server_hostname=host),
+                asyncio.open_connection(
+                    host, port, ssl=self.proxy.server_tls, server_hostname=host
+                ),
                 timeout,
             )
         else:
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(hop.host, hop.port), timeout)
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(hop.host, hop.port), timeout
+            )
         self.hop = _Hop(key, reader, writer)
 
     async def _pipe(self, hop: _Hop) -> None:
@@ -334,6 +344,7 @@ class _BrowserConnection:
         body = text.encode("utf-8", "replace")
         self.writer.write(
             f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1") + body
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode("latin-1")
+            + body
         )
         await self.writer.drain()

@@ -70,7 +70,9 @@ class BrowserVisit:
         self.crawler = crawler
         self.token = uuid.uuid4().hex
         self.context_name = f"visit-{self.token[:12]}"
-        self.user_agent = settings.get("BROWSER_USER_AGENT") or request.headers.get("User-Agent", b"").decode("latin-1")
+        self.user_agent = settings.get("BROWSER_USER_AGENT") or request.headers.get(
+            "User-Agent", b""
+        ).decode("latin-1")
         self.locale = settings.get("BROWSER_LOCALE") or None
         self.settle_timeout = settings.getfloat("BROWSER_SETTLE_TIMEOUT", 20.0)
         self.navigations = {request.url}
@@ -127,7 +129,12 @@ class BrowserVisit:
         except PlaywrightError as exc:
             logger.debug("The browser context of %s did not %s: %s", self.request.url, what, exc)
         except asyncio.TimeoutError:
-            logger.warning("The browser context of %s did not %s within %d s", self.request.url, what, CLOSE_TIMEOUT)
+            logger.warning(
+                "The browser context of %s did not %s within %d s",
+                self.request.url,
+                what,
+                CLOSE_TIMEOUT,
+            )
         return None
 
     # --- while the page loads ---------------------------------------------------------------
@@ -143,7 +150,11 @@ class BrowserVisit:
 
     def _recorded(self, exchange: Exchange, method: str) -> None:
         document = exchange.url in self.navigations
-        meta = {key: self.request.meta[key] for key in (PAGE_KEYS if document else SITE_KEYS) if key in self.request.meta}
+        meta = {
+            key: self.request.meta[key]
+            for key in (PAGE_KEYS if document else SITE_KEYS)
+            if key in self.request.meta
+        }
         if not document:
             # What the page loaded to show itself: scripts, styles, images, the XHR behind a list.
             meta.update(kind="resource", via=self.request.url)
@@ -155,7 +166,13 @@ class BrowserVisit:
         for name, value in head.headers:
             headers.appendlist(name, value.encode("latin-1"))
         cls = responsetypes.from_args(headers=headers, url=exchange.url)
-        response = cls(url=exchange.url, status=head.status, headers=headers, body=exchange.response_body, request=request)
+        response = cls(
+            url=exchange.url,
+            status=head.status,
+            headers=headers,
+            body=exchange.response_body,
+            request=request,
+        )
         self.crawler.stats.inc_value("browser/exchanges_recorded")
         self.crawler.signals.send_catch_log(
             signal=exchange_captured, exchange=exchange, request=request, response=response
@@ -181,7 +198,9 @@ class BrowserVisit:
             while self.documents == seen and loop.time() < deadline:
                 await asyncio.sleep(0.1)
             if self.documents == seen:
-                return self._give_up(f"{reason}; its script led nowhere within {self.settle_timeout:g} s")
+                return self._give_up(
+                    f"{reason}; its script led nowhere within {self.settle_timeout:g} s"
+                )
 
     def _give_up(self, reason: str) -> None:
         self.unsolved = reason
@@ -190,7 +209,9 @@ class BrowserVisit:
     async def _quiet(self, page: Page, seconds: float) -> None:
         try:
             await page.wait_for_load_state("load", timeout=max(seconds, 0.1) * 1000)
-            await page.wait_for_load_state("networkidle", timeout=max(min(seconds, IDLE_WAIT), 0.1) * 1000)
+            await page.wait_for_load_state(
+                "networkidle", timeout=max(min(seconds, IDLE_WAIT), 0.1) * 1000
+            )
         except PlaywrightError:
             pass  # still busy (polling, a navigation under way): look at what is there
 
@@ -199,7 +220,9 @@ class BrowserVisit:
         if self.last_document is None:
             return None
         head = parse_status_head(self.last_document.response_head)
-        return challenge_reason(head.status, self.last_document.response_body, head.get("Content-Encoding"))
+        return challenge_reason(
+            head.status, self.last_document.response_body, head.get("Content-Encoding")
+        )
 
     # --- afterwards -------------------------------------------------------------------------
 

@@ -92,7 +92,9 @@ def parse_request_head(raw: bytes) -> RequestHead:
     parts = start.split(" ")
     if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
         raise WireError(f"malformed request line {start[:200]!r}")
-    return RequestHead(raw, start, headers, method=parts[0].upper(), target=parts[1], version=parts[2])
+    return RequestHead(
+        raw, start, headers, method=parts[0].upper(), target=parts[1], version=parts[2]
+    )
 
 
 def parse_status_head(raw: bytes) -> StatusHead:

@@ -57,9 +57,7 @@ def report_agency(title: str) -> str | None:
     True
     """
     segments = _segments(title)
-    segment = next(
-        (s for s in segments if _classify_segment(s) is TitleKind.REPORT), None
-    )
+    segment = next((s for s in segments if _classify_segment(s) is TitleKind.REPORT), None)
     if segment is None:
         segment = next((s for s in segments if _DISCLOSURE.search(s)), None)
     if segment is None:
@@ -106,6 +104,4 @@ def in_scope(agency: str | None, site_name: str) -> bool:
     agency_places = _places(agency)
     if not site_places or not agency_places:
         return True
-    return any(
-        is_within(place, site.code) for place in agency_places for site in site_places
-    )
+    return any(is_within(place, site.code) for place in agency_places for site in site_places)

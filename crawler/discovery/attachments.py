@@ -111,9 +111,7 @@ def is_attachment_link(url: str, text: str) -> bool:
     query_name = _query_filename(url)
     if query_name and _FILE_NAME.search(query_name):
         return True
-    if _DOWNLOAD_SCRIPT.match(segment) or _DOWNLOAD_PATH.search(
-        urlsplit(url.strip()).path
-    ):
+    if _DOWNLOAD_SCRIPT.match(segment) or _DOWNLOAD_PATH.search(urlsplit(url.strip()).path):
         return True
     text = re.sub(r"\s+", " ", text).strip()
     return bool(text) and bool(_FILE_NAME.search(text) or _ATTACHMENT_TEXT.match(text))
@@ -216,9 +214,7 @@ def filename_from_content_disposition(header: bytes) -> str | None:
     True
     """
     if isinstance(header, str):
-        raise TypeError(
-            "filename_from_content_disposition expects the raw header bytes, not str"
-        )
+        raise TypeError("filename_from_content_disposition expects the raw header bytes, not str")
     value = header.decode("latin-1")
     extended = plain = None
     for name, raw in _split_parameters(value):
@@ -248,10 +244,6 @@ def attachment_filename(url: str, content_disposition: bytes | None) -> str | No
         if name:
             return name
     segment = _safe_name(_path_segment(url))
-    if (
-        segment
-        and re.search(r"\.[A-Za-z0-9]{1,5}$", segment)
-        and not _SCRIPT_NAME.search(segment)
-    ):
+    if segment and re.search(r"\.[A-Za-z0-9]{1,5}$", segment) and not _SCRIPT_NAME.search(segment):
         return segment
     return _safe_name(_query_filename(url))

@@ -64,12 +64,8 @@ _PAGINATION_TEXT = re.compile(
     re.IGNORECASE,
 )
 # "More" leads to a column's full list: rated by where it points.
-_MORE_TEXT = re.compile(
-    r"^(?:查看)?更多(?:>>|»|>)?$|^more(?:>>|»|>)?$|^(?:>>|»)$", re.IGNORECASE
-)
-_REPORT_URL = re.compile(
-    r"gknb|ndbg|nianbao|annualreport|xxgknb|zfxxgknb|/nb/", re.IGNORECASE
-)
+_MORE_TEXT = re.compile(r"^(?:查看)?更多(?:>>|»|>)?$|^more(?:>>|»|>)?$|^(?:>>|»)$", re.IGNORECASE)
+_REPORT_URL = re.compile(r"gknb|ndbg|nianbao|annualreport|xxgknb|zfxxgknb|/nb/", re.IGNORECASE)
 _DISCLOSURE_URL = re.compile(
     r"/(?:xxgk|zwgk|zfxxgk|xxgkml|gkml|zwgkml|xxgkzl|bmxxgk|xzxxgk|zfxxgkzl|govinfo|openness|gk)(?:[/_.?]|$)|xxgkml|zfxxgk",
     re.IGNORECASE,
@@ -89,9 +85,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-def link_priority(
-    text: str, url: str, *, domains: list[str] | None = None
-) -> int | None:
+def link_priority(text: str, url: str, *, domains: list[str] | None = None) -> int | None:
     """How soon to follow a link (higher = sooner), or None not to follow it.
 
     ``text`` is the anchor's text (or an image's alt/title), ``url`` the
@@ -133,9 +127,7 @@ def link_priority(
         normalized = normalize_title(cleaned)
         if "年报" in normalized or "年度报告" in normalized:
             return PRIORITY_REPORT_COLUMN
-        if _DIRECTORY_TEXT.match(
-            re.sub(r"(?:信息公开|政务公开)$", "", normalized) or normalized
-        ):
+        if _DIRECTORY_TEXT.match(re.sub(r"(?:信息公开|政务公开)$", "", normalized) or normalized):
             return PRIORITY_AGENCY_DIRECTORY
         return PRIORITY_DISCLOSURE_COLUMN
     if _DIRECTORY_TEXT.match(cleaned):

@@ -60,9 +60,7 @@ _NATIONALITY_NAMES = """
 """
 _NATIONALITIES = sorted(_NATIONALITY_NAMES.split(), key=len, reverse=True)
 _AUTONOMOUS = re.compile(
-    r"^(?P<base>.{{2,}}?)(?:(?:{})族?)+自治(?:区|州|县|旗)$".format(
-        "|".join(_NATIONALITIES)
-    )
+    r"^(?P<base>.{{2,}}?)(?:(?:{})族?)+自治(?:区|州|县|旗)$".format("|".join(_NATIONALITIES))
 )
 _SUFFIXES = (
     "特别行政区",
@@ -231,9 +229,7 @@ def region_of(name: str, *, within: str | None = None) -> list[Region]:
 _DIVISION_ENDINGS = ("省", "市", "县", "区", "州", "旗", "盟", "州")
 
 
-def _match_at(
-    text: str, start: int, within: str | None
-) -> tuple[int, list[Region]] | None:
+def _match_at(text: str, start: int, within: str | None) -> tuple[int, list[Region]] | None:
     index = _index()
     limit = min(len(text), start + index.longest_name)
     for end in range(limit, start + 1, -1):

@@ -80,13 +80,9 @@ _TITLE_SEPARATOR = re.compile(r"_+|\|+|｜|—+|–|(?<=\s)-(?=\s)|>>|»")
 
 _YEAR = re.compile(r"(?<![0-9])(20[0-9]{2})(?![0-9])(年度|年|度)?")
 # A year followed by a month or by a dashed date is a publication date, not the period.
-_DATE_AFTER_YEAR = re.compile(
-    r"年?[0-9]{1,2}月|[-./][0-9]{1,2}(?:[-./][0-9]{1,2})?(?![0-9])"
-)
+_DATE_AFTER_YEAR = re.compile(r"年?[0-9]{1,2}月|[-./][0-9]{1,2}(?:[-./][0-9]{1,2})?(?![0-9])")
 
-_DISCLOSURE = re.compile(
-    r"(?<!环境)(?<!企业)(?<!高校)(?<!学校)(?:政府信息公开|政务公开|信息公开)"
-)
+_DISCLOSURE = re.compile(r"(?<!环境)(?<!企业)(?<!高校)(?<!学校)(?:政府信息公开|政务公开|信息公开)")
 _REPORT_WORD = re.compile(r"报告|年报")
 
 # Titles that look like a report but are something else. Checked before
@@ -185,9 +181,7 @@ def report_year(title: str) -> int | None:
 def _classify_segment(text: str) -> TitleKind:
     if not text:
         return TitleKind.OTHER
-    if _LOOKALIKE.search(text) or (
-        _NOTICE.search(text) and _NOTICE_CONTEXT.search(text)
-    ):
+    if _LOOKALIKE.search(text) or (_NOTICE.search(text) and _NOTICE_CONTEXT.search(text)):
         return TitleKind.LOOKALIKE
     has_year = _statistics_year(text) is not None
     if _DISCLOSURE.search(text) and _REPORT_WORD.search(text):
@@ -199,11 +193,7 @@ def _classify_segment(text: str) -> TitleKind:
         return TitleKind.LOOKALIKE
     if has_year or re.search(r"[0-9A-Za-z]", text):
         return TitleKind.OTHER
-    if (
-        len(text) <= _MAX_COLUMN_LENGTH
-        and _COLUMN_CORE.search(text)
-        and _COLUMN_END.search(text)
-    ):
+    if len(text) <= _MAX_COLUMN_LENGTH and _COLUMN_CORE.search(text) and _COLUMN_END.search(text):
         return TitleKind.COLUMN
     if (
         3 <= len(text) <= _MAX_AGENCY_LENGTH
@@ -269,21 +259,13 @@ _HEADING_LINES = 8
 
 
 def _heading_is_report(text: str) -> bool:
-    lines = [line.strip() for line in text.splitlines() if line.strip()][
-        :_HEADING_LINES
-    ]
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:_HEADING_LINES]
     # A heading is often split: 昌乐县卫生健康局 / 2020 年政府信息公开工作年度报告.
     candidates = lines + [a + b for a, b in itertools.pairwise(lines)]
-    return any(
-        classify_title(line) is TitleKind.REPORT
-        for line in candidates
-        if len(line) <= 80
-    )
+    return any(classify_title(line) is TitleKind.REPORT for line in candidates if len(line) <= 80)
 
 
-def is_report_page(
-    title: str, text: str, *, has_attachment: bool | None = None
-) -> bool:
+def is_report_page(title: str, text: str, *, has_attachment: bool | None = None) -> bool:
     """True if a page (its ``<title>`` or heading, and body text) is an annual report.
 
     Either the report is on the page (a report title in ``title`` or the

@@ -73,9 +73,7 @@ def site_domains(url: str, allowed: list[str] | None = None) -> list[str]:
         return list(dict.fromkeys(domains))
     host = url_host(url)
     if not host:
-        raise ValueError(
-            f"cannot tell the site's domain from a URL without a host: {url!r}"
-        )
+        raise ValueError(f"cannot tell the site's domain from a URL without a host: {url!r}")
     if host.startswith("www."):
         rest = host[4:]
         if "." in rest and rest not in _SHARED_SUFFIXES:

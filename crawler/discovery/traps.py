@@ -33,9 +33,7 @@ _SESSION_KEYS = frozenset(
 _TRACKING_KEYS = frozenset({"spm"})
 # "sid" is also a site id on some CMSs (?sid=3): only a long token is a session.
 _SESSION_TOKEN = re.compile(r"^[0-9A-Za-z._-]{16,}$")
-_PATH_SESSION = re.compile(
-    r";(?:jsessionid|phpsessid|sessionid)=[^/?#]*", re.IGNORECASE
-)
+_PATH_SESSION = re.compile(r";(?:jsessionid|phpsessid|sessionid)=[^/?#]*", re.IGNORECASE)
 
 
 def _drop_parameter(item: str) -> bool:
@@ -63,9 +61,7 @@ def canonical_url(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     path = _PATH_SESSION.sub("", parts.path)
-    kept = [
-        item for item in parts.query.split("&") if item and not _drop_parameter(item)
-    ]
+    kept = [item for item in parts.query.split("&") if item and not _drop_parameter(item)]
     netloc = parts.netloc.lower()
     # Keep user info as written (rare, but case-sensitive).
     if "@" in parts.netloc:
@@ -86,9 +82,7 @@ _YEAR_VALUE = re.compile(
 _DATE_ANYWHERE = re.compile(
     r"(?<![0-9])([0-9]{4})[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-9]|3[01])(?![0-9])"
 )
-_CALENDAR_SEGMENT = re.compile(
-    r"calendar|rili|date|archives?|year|nian|day|month", re.IGNORECASE
-)
+_CALENDAR_SEGMENT = re.compile(r"calendar|rili|date|archives?|year|nian|day|month", re.IGNORECASE)
 _MONTH_SEGMENT = re.compile(r"^(?:0?[1-9]|1[0-2])$")
 
 
@@ -113,9 +107,7 @@ def _years_in_path(segments: list[str]) -> list[int]:
         if not re.fullmatch(r"[0-9]{4}", segment):
             continue
         after_calendar = index > 0 and _CALENDAR_SEGMENT.search(segments[index - 1])
-        before_month = index + 1 < len(segments) and _MONTH_SEGMENT.match(
-            segments[index + 1]
-        )
+        before_month = index + 1 < len(segments) and _MONTH_SEGMENT.match(segments[index + 1])
         if after_calendar or before_month:
             years.append(int(segment))
     return years

@@ -27,7 +27,9 @@ _NOT_DOCUMENTS = ("javascript:", "mailto:", "tel:", "data:", "#")
 
 _SPACE = re.compile(r"\s+")
 _ELLIPSIS = ("…", "...", "..")
-_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)")
+_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,9 @@ def request_key(request: scrapy.Request) -> tuple[str, str, bytes]:
     return (request.method, request.url, request.body)
 
 
-def unique_requests(requests: Iterable[scrapy.Request], limit: int = MAX_PAGES) -> list[scrapy.Request]:
+def unique_requests(
+    requests: Iterable[scrapy.Request], limit: int = MAX_PAGES
+) -> list[scrapy.Request]:
     """Requests in order, each (method, url, body) once, at most ``limit`` of them."""
     seen: set[tuple[str, str, bytes]] = set()
     kept = []
@@ -154,9 +158,15 @@ def page_request(url: str, platform: str, **kwargs) -> scrapy.Request:
     return scrapy.Request(url, meta={"listing_platform": platform}, **kwargs)
 
 
-def without_self(requests: Iterable[scrapy.Request], response: TextResponse) -> list[scrapy.Request]:
+def without_self(
+    requests: Iterable[scrapy.Request], response: TextResponse
+) -> list[scrapy.Request]:
     """Drop requests for the very page being parsed (same method, url and body)."""
-    own = (response.request.method, response.request.url, response.request.body) if response.request else None
+    own = (
+        (response.request.method, response.request.url, response.request.body)
+        if response.request
+        else None
+    )
     current = urldefrag(response.url)[0]
     return [
         request

@@ -16,7 +16,15 @@ from urllib.parse import urljoin, urlparse
 
 from scrapy.http import TextResponse
 
-from .base import MAX_PAGES, Listing, absolute_url, is_html, page_request, unique_requests, without_self
+from .base import (
+    MAX_PAGES,
+    Listing,
+    absolute_url,
+    is_html,
+    page_request,
+    unique_requests,
+    without_self,
+)
 
 name = "flipbook"
 
@@ -50,7 +58,9 @@ def parse(response: TextResponse) -> Listing:
     else:
         scripts = " ".join(response.xpath("//script[not(@src)]/text()").getall())
         inline = _count_in(scripts)
-        urls = text_page_urls(book_root(response.url), inline) if inline else _config_scripts(response)
+        urls = (
+            text_page_urls(book_root(response.url), inline) if inline else _config_scripts(response)
+        )
     requests = [page_request(url, name) for url in urls]
     return Listing(pages=unique_requests(without_self(requests, response)), platforms=[name])
 
@@ -70,7 +80,8 @@ def text_page_urls(root: str, count: int | None) -> list[str]:
     if not count:
         return []
     return [
-        urljoin(root, f"files/basic-html/page{number}.html") for number in range(1, min(count, MAX_PAGES) + 1)
+        urljoin(root, f"files/basic-html/page{number}.html")
+        for number in range(1, min(count, MAX_PAGES) + 1)
     ]
 
 

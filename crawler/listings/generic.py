@@ -63,7 +63,9 @@ def parse(response: TextResponse) -> Listing:
     if not is_html(response):
         return Listing(platforms=[name])
     return Listing(
-        links=links_in(response, get_base_url(response)), pages=pager_requests(response), platforms=[name]
+        links=links_in(response, get_base_url(response)),
+        pages=pager_requests(response),
+        platforms=[name],
     )
 
 
@@ -78,7 +80,9 @@ def pager_requests(response: TextResponse) -> list:
     """GETs for the 下一页/尾页-style links of the page (not for the page itself)."""
     requests = []
     for anchor in response.xpath("//a[@href]"):
-        text = collapse(" ".join(anchor.xpath(".//text()").getall())) or collapse(anchor.attrib.get("title"))
+        text = collapse(" ".join(anchor.xpath(".//text()").getall())) or collapse(
+            anchor.attrib.get("title")
+        )
         if text not in FORWARD_TEXTS:
             continue
         url = absolute_url(get_base_url(response), anchor.attrib.get("href"))

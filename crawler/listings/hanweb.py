@@ -25,7 +25,16 @@ from lxml import etree
 from parsel import Selector
 from scrapy.http import TextResponse
 
-from .base import MAX_PAGES, Link, Listing, is_html, links_in, unique_links, unique_requests, without_self
+from .base import (
+    MAX_PAGES,
+    Link,
+    Listing,
+    is_html,
+    links_in,
+    unique_links,
+    unique_requests,
+    without_self,
+)
 from .scripts import number_setting, object_fields, string_setting
 
 name = "hanweb"
@@ -72,7 +81,9 @@ def parse(response: TextResponse) -> Listing:
 
 def _listing(response: TextResponse, links: list[Link], pages: list[scrapy.Request]) -> Listing:
     return Listing(
-        links=unique_links(links), pages=unique_requests(without_self(pages, response)), platforms=[name]
+        links=unique_links(links),
+        pages=unique_requests(without_self(pages, response)),
+        platforms=[name],
     )
 
 
@@ -117,12 +128,16 @@ def island_configs(response: TextResponse) -> list[tuple[str, str]]:
 def record_fragments(datastore: str) -> list[str]:
     """The HTML of each ``<record>``, in order, salvaging what it can from broken XML."""
     root = (
-        etree.fromstring(datastore.strip().encode("utf-8"), etree.XMLParser(recover=True, huge_tree=False))
+        etree.fromstring(
+            datastore.strip().encode("utf-8"), etree.XMLParser(recover=True, huge_tree=False)
+        )
         if datastore.strip()
         else None
     )
     fragments = [] if root is None else [_record_html(record) for record in root.iter("record")]
-    if len(fragments) < datastore.count("<record") or not all(fragment.strip() for fragment in fragments):
+    if len(fragments) < datastore.count("<record") or not all(
+        fragment.strip() for fragment in fragments
+    ):
         # A record cut off mid-CDATA (a truncated page, a stray "]]>") makes the XML parser
         # drop it; reading the raw text between the record tags still recovers the links.
         fragments = _salvage_records(datastore)

@@ -52,7 +52,16 @@ TOTAL_KEYS = ("total", "totalCount", "totalRecord", "recordCount", "count", "tot
 ITEM_LIST_KEYS = ("list", "records", "rows", "items", "results", "data", "datas", "content")
 TITLE_KEYS = ("title", "name", "docTitle", "wzbt", "subject")
 URL_KEYS = ("url", "link", "href", "linkUrl", "docUrl", "path")
-DATE_KEYS = ("date", "pubDate", "publishDate", "publishTime", "pubTime", "releaseDate", "time", "createTime")
+DATE_KEYS = (
+    "date",
+    "pubDate",
+    "publishDate",
+    "publishTime",
+    "pubTime",
+    "releaseDate",
+    "time",
+    "createTime",
+)
 
 
 def matches(response: TextResponse) -> bool:
@@ -67,7 +76,8 @@ def parse(response: TextResponse) -> Listing:
     if is_html(response):
         # The page's script sends the page as Referer; answers resolve their links against it.
         requests = [
-            page_request(url, name, headers={"Referer": response.url}) for url in first_api_urls(response)
+            page_request(url, name, headers={"Referer": response.url})
+            for url in first_api_urls(response)
         ]
         return Listing(pages=unique_requests(requests), platforms=[name])
     body = _json_body(response)
@@ -80,7 +90,9 @@ def parse(response: TextResponse) -> Listing:
     else:
         links, pages = _read_plain(response, body, base)
     return Listing(
-        links=unique_links(links), pages=unique_requests(without_self(pages, response)), platforms=[name]
+        links=unique_links(links),
+        pages=unique_requests(without_self(pages, response)),
+        platforms=[name],
     )
 
 
@@ -143,7 +155,9 @@ def _jpaas_html(body) -> str | None:
     return None
 
 
-def _read_jpaas(response: TextResponse, html: str, base: str) -> tuple[list[Link], list[scrapy.Request]]:
+def _read_jpaas(
+    response: TextResponse, html: str, base: str
+) -> tuple[list[Link], list[scrapy.Request]]:
     fragment = Selector(text=f"<div>{html}</div>")
     links = links_in(fragment, base, "//a[@href][not(ancestor::*[contains(@class, 'pagination')])]")
     rows = _fragment_number(fragment, html, "rows")
@@ -176,7 +190,11 @@ def _read_plain(response: TextResponse, body, base: str) -> tuple[list[Link], li
         if url is None:
             continue
         links.append(
-            Link(url=url, text=collapse(_first(item, TITLE_KEYS)), date=iso_date(_first(item, DATE_KEYS)))
+            Link(
+                url=url,
+                text=collapse(_first(item, TITLE_KEYS)),
+                date=iso_date(_first(item, DATE_KEYS)),
+            )
         )
     pages = []
     query = dict(parse_qsl(urlparse(response.url).query, keep_blank_values=True))
@@ -185,7 +203,10 @@ def _read_plain(response: TextResponse, body, base: str) -> tuple[list[Link], li
     size = int(query[size_key]) if size_key else len(items)
     if page_key and total and size:
         last = min(math.ceil(total / size), MAX_PAGES)
-        pages = [page_request(_with_query(response.url, page_key, page), name) for page in range(1, last + 1)]
+        pages = [
+            page_request(_with_query(response.url, page_key, page), name)
+            for page in range(1, last + 1)
+        ]
     return links, pages
 
 
@@ -218,7 +239,10 @@ def _first(item: dict, keys: tuple[str, ...]) -> str | None:
 
 def _with_query(url: str, key: str, value: int) -> str:
     parsed = urlparse(url)
-    fields = [(k, str(value) if k == key else v) for k, v in parse_qsl(parsed.query, keep_blank_values=True)]
+    fields = [
+        (k, str(value) if k == key else v)
+        for k, v in parse_qsl(parsed.query, keep_blank_values=True)
+    ]
     return parsed._replace(query=urlencode(fields)).geturl()
 
 

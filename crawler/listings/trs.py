@@ -47,7 +47,9 @@ class PageCall:
         """File names of every page of the list, first page first, at most MAX_PAGES."""
         count = min(self.page_count, MAX_PAGES)
         names = [f"{self.prefix}.{self.extension}"]
-        names += [f"{self.prefix}_{self.first_suffix + i}.{self.extension}" for i in range(count - 1)]
+        names += [
+            f"{self.prefix}_{self.first_suffix + i}.{self.extension}" for i in range(count - 1)
+        ]
         return names
 
 

@@ -103,7 +103,10 @@ def page_count(response: TextResponse, column: tuple[str, str] | None) -> int | 
         for anchor in response.xpath("//a[@href]"):
             if collapse(anchor.xpath("string(.)").get()) in ("下页", "下一页"):
                 url = absolute_url(response.url, anchor.attrib["href"]) or ""
-                if url.startswith(column[1]) and url[len(column[1]) :].removesuffix(".htm").isdigit():
+                if (
+                    url.startswith(column[1])
+                    and url[len(column[1]) :].removesuffix(".htm").isdigit()
+                ):
                     return int(url[len(column[1]) :].removesuffix(".htm")) + 1
     return None
 

@@ -17,9 +17,9 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
+from crawler.discovery.agencies import in_scope, report_agency
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
 from crawler.discovery.links import link_priority
-from crawler.discovery.agencies import in_scope, report_agency
 from crawler.discovery.reports import classify_title, is_report_page, report_year
 from crawler.discovery.traps import canonical_url
 from crawler.listings import parse_listing
@@ -49,8 +49,18 @@ class ReportsSpider(scrapy.Spider):
         for site in self.sites_by_key.values():
             yield self.request(site, site.url, kind="page", hops=0)
 
-    def request(self, site: Site, url: str, *, kind: str, hops: int, via=None, via_text=None,
-                priority: int = 0, callback=None) -> scrapy.Request:
+    def request(
+        self,
+        site: Site,
+        url: str,
+        *,
+        kind: str,
+        hops: int,
+        via=None,
+        via_text=None,
+        priority: int = 0,
+        callback=None,
+    ) -> scrapy.Request:
         meta = {"site_key": site.key, "kind": kind, "hops": hops}
         if via:
             meta.update(via=via, via_text=via_text or "")
@@ -76,14 +86,23 @@ class ReportsSpider(scrapy.Spider):
             yield page.replace(
                 callback=self.parse,
                 errback=self.failed,
-                meta={**response.meta, **page.meta, "kind": "listing", "via": response.url,
-                      "list_page": response.meta.get("list_page", 0) + 1},
+                meta={
+                    **response.meta,
+                    **page.meta,
+                    "kind": "listing",
+                    "via": response.url,
+                    "list_page": response.meta.get("list_page", 0) + 1,
+                },
             )
         report = None
         if isinstance(response, HtmlResponse):
             has_attachment = any(is_attachment_link(link.url, link.text) for link in listing.links)
             report = self.report_item(response, site, has_attachment)
-            if report is None and "flipbook" in listing.platforms and response.meta.get("kind") == "report":
+            if (
+                report is None
+                and "flipbook" in listing.platforms
+                and response.meta.get("kind") == "report"
+            ):
                 # A flip-book holds no text of its own: the link that led here named the report,
                 # and its text pages (requested above) carry the report.
                 report = self.item_for(response, site, response.meta.get("via_text", ""))
@@ -103,19 +122,37 @@ class ReportsSpider(scrapy.Spider):
             return None
         if is_attachment_link(link.url, link.text) and (is_report_page or kind == "report"):
             return self.request(
-                site, link.url, kind="attachment", hops=hops + 1, via=response.url,
-                via_text=link.text, priority=ATTACHMENT_PRIORITY, callback=self.parse_attachment,
+                site,
+                link.url,
+                kind="attachment",
+                hops=hops + 1,
+                via=response.url,
+                via_text=link.text,
+                priority=ATTACHMENT_PRIORITY,
+                callback=self.parse_attachment,
             )
         if is_report_page and any(hint in link.url for hint in VIEWER_HINTS):
             # The report's own pages in another form (a flip-book's text pages): not a new report.
-            return self.request(site, link.url, kind="page", hops=hops + 1, via=response.url,
-                                via_text=link.text, priority=ATTACHMENT_PRIORITY)
+            return self.request(
+                site,
+                link.url,
+                kind="page",
+                hops=hops + 1,
+                via=response.url,
+                via_text=link.text,
+                priority=ATTACHMENT_PRIORITY,
+            )
         priority = link_priority(link.text, link.url, domains=list(site.domains))
         if priority is None:
             return None
         return self.request(
-            site, link.url, kind="report" if kind == "report" else "page", hops=hops + 1,
-            via=response.url, via_text=link.text, priority=priority,
+            site,
+            link.url,
+            kind="report" if kind == "report" else "page",
+            hops=hops + 1,
+            via=response.url,
+            via_text=link.text,
+            priority=priority,
         )
 
     def report_item(self, response: HtmlResponse, site: Site, has_attachment: bool) -> dict | None:
@@ -145,7 +182,9 @@ class ReportsSpider(scrapy.Spider):
             "type": "attachment",
             "site_key": response.meta.get("site_key"),
             "url": response.url,
-            "filename": attachment_filename(response.url, response.headers.get(b"Content-Disposition")),
+            "filename": attachment_filename(
+                response.url, response.headers.get(b"Content-Disposition")
+            ),
             "report_url": response.meta.get("via"),
             "title": response.meta.get("via_text"),
         }

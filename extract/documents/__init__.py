@@ -40,7 +40,9 @@ def read_document(
     name = filename if type_from_filename(filename) else (url or filename)
     kind = sniff_type(payload, content_type, name)
     if kind is None:
-        raise DocumentError(f"unknown type: bytes start {payload[:16]!r}, content type {content_type!r}")
+        raise DocumentError(
+            f"unknown type: bytes start {payload[:16]!r}, content type {content_type!r}"
+        )
     if kind == "html":
         return read_html(payload, content_type=content_type, url=url)
     if kind == "mht":

@@ -47,7 +47,9 @@ def read_doc(payload: bytes, *, source_type: str = "doc", suffix: str = ".doc") 
     raise DocumentError("; ".join(failures))
 
 
-def convert_with_soffice(payload: bytes, suffix: str, target: str = "docx", timeout: float = SOFFICE_TIMEOUT) -> bytes:
+def convert_with_soffice(
+    payload: bytes, suffix: str, target: str = "docx", timeout: float = SOFFICE_TIMEOUT
+) -> bytes:
     """Convert ``payload`` (a file ending in ``suffix``) with headless LibreOffice; return the result's bytes.
 
     Each call gets its own LibreOffice profile, so parallel conversions do not
@@ -81,7 +83,9 @@ def convert_with_soffice(payload: bytes, suffix: str, target: str = "docx", time
         return produced[0].read_bytes()
 
 
-def run_tool(command: list[str], timeout: float, name: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+def run_tool(
+    command: list[str], timeout: float, name: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess:
     """Run an external tool in its own process group, killing the whole group on timeout."""
     try:
         process = subprocess.Popen(
@@ -137,7 +141,9 @@ def _run_on_file(tool: str, options: list[str], payload: bytes) -> str:
         result = run_tool([tool, *options, handle.name], TOOL_TIMEOUT, tool)
     text = result.stdout.decode("utf-8", "replace")
     if result.returncode != 0:
-        message = (result.stderr.decode("utf-8", "replace") or text).replace(handle.name, "file").strip()
+        message = (
+            (result.stderr.decode("utf-8", "replace") or text).replace(handle.name, "file").strip()
+        )
         raise DocumentError(f"{tool} failed: {message[:200] or f'exit status {result.returncode}'}")
     if not text.strip():
         raise DocumentError(f"{tool} failed: no text")

@@ -19,9 +19,13 @@ from lxml import etree
 from .model import DocumentError, DocumentText
 from .text import SpanGrid, clean_cell, grid_lines, join_wrapped, tidy_lines, usable_title
 
-_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (qn(tag) for tag in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent"))
+_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (
+    qn(tag) for tag in ("w:p", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent")
+)
 _CUSTOM_XML, _SMART_TAG = qn("w:customXml"), qn("w:smartTag")
-_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN = (qn(tag) for tag in ("w:t", "w:tab", "w:br", "w:cr", "w:noBreakHyphen"))
+_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN = (
+    qn(tag) for tag in ("w:t", "w:tab", "w:br", "w:cr", "w:noBreakHyphen")
+)
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _VAL = qn("w:val")
 # Containers whose children are read as if they sat in the parent (content controls, smart tags).
@@ -33,7 +37,14 @@ def read_docx(payload: bytes, *, source_type: str = "docx") -> DocumentText:
     """Read a DOCX payload; ``source_type`` lets a zip-based WPS file report itself as 'wps'."""
     try:
         document = docx.Document(io.BytesIO(payload))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError, EOFError) as error:
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+        EOFError,
+    ) as error:
         raise DocumentError(f"not a readable DOCX: {_describe(error)}") from error
     lines = list(block_lines(document.element.body))
     return DocumentText(

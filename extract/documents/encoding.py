@@ -30,10 +30,18 @@ def decode_html(payload: bytes, content_type: str | None = None) -> tuple[str, s
     charset-normalizer's guess. Latin-1 style declarations are ignored as server
     defaults. Raises :class:`DocumentError` when nothing decodes.
     """
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if payload.startswith(bom):
             return payload.decode(encoding, "replace"), encoding
-    declared = [name for name in (_from_http(content_type), *_from_markup(payload)) if name and name not in _WEAK]
+    declared = [
+        name
+        for name in (_from_http(content_type), *_from_markup(payload))
+        if name and name not in _WEAK
+    ]
     for encoding in _unique(declared):
         try:
             return payload.decode(encoding), encoding

@@ -6,7 +6,15 @@ import itertools
 import re
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4 import (
+    BeautifulSoup,
+    Comment,
+    Declaration,
+    Doctype,
+    NavigableString,
+    ProcessingInstruction,
+    Tag,
+)
 
 from .encoding import decode_html
 from .model import DocumentError, DocumentText
@@ -38,8 +46,12 @@ ARTICLE_SELECTORS = (
     "article",
 )
 # The selectors are all '#id', '.class' or a tag name: matched by lookup in one walk of the tree.
-_ARTICLE_BY_ID = {sel[1:]: rank for rank, sel in enumerate(ARTICLE_SELECTORS) if sel.startswith("#")}
-_ARTICLE_BY_CLASS = {sel[1:]: rank for rank, sel in enumerate(ARTICLE_SELECTORS) if sel.startswith(".")}
+_ARTICLE_BY_ID = {
+    sel[1:]: rank for rank, sel in enumerate(ARTICLE_SELECTORS) if sel.startswith("#")
+}
+_ARTICLE_BY_CLASS = {
+    sel[1:]: rank for rank, sel in enumerate(ARTICLE_SELECTORS) if sel.startswith(".")
+}
 _ARTICLE_BY_NAME = {sel: rank for rank, sel in enumerate(ARTICLE_SELECTORS) if sel[0] not in "#."}
 _MIN_ARTICLE_CHARS = 20
 # Page furniture that never holds the article.
@@ -48,7 +60,8 @@ _DROP_TAGS = frozenset((
     "select", "button", "input", "textarea", "nav", "header", "footer", "aside", "head",
 ))  # fmt: skip
 _FURNITURE = re.compile(
-    r"^(?:side-?bar|sidenav|breadcrumbs?|crumbs?|bdshare|share|nav|navbar|menu|footer|header|position|dqwz)$", re.I
+    r"^(?:side-?bar|sidenav|breadcrumbs?|crumbs?|bdshare|share|nav|navbar|menu|footer|header|position|dqwz)$",
+    re.I,
 )
 _BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
@@ -60,12 +73,30 @@ _END_OF_BLOCK = object()  # marks where a block element's children end while wal
 _SKIPPED_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 _DOCUMENT_LINK = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|et|zip|rar|7z|ofd)(?:$|[?#&])", re.I)
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
-_PUBLISHED_LABELS = ("发布时间", "发布日期", "发文日期", "公开日期", "信息时间", "成文日期", "日期", "时间")
-_DATE_METAS = ("PubDate", "firstpublishedtime", "publishdate", "pubdate", "article:published_time", "dc.date")
+_PUBLISHED_LABELS = (
+    "发布时间",
+    "发布日期",
+    "发文日期",
+    "公开日期",
+    "信息时间",
+    "成文日期",
+    "日期",
+    "时间",
+)
+_DATE_METAS = (
+    "PubDate",
+    "firstpublishedtime",
+    "publishdate",
+    "pubdate",
+    "article:published_time",
+    "dc.date",
+)
 _TITLE_SEPARATORS = re.compile(r"\s*(?:_|\||－|——|\s-\s)\s*")
 
 
-def read_html(payload: bytes, *, content_type: str | None = None, url: str | None = None) -> DocumentText:
+def read_html(
+    payload: bytes, *, content_type: str | None = None, url: str | None = None
+) -> DocumentText:
     """Read an HTML article: body text with tables linearised, title, published date and links."""
     text, _ = decode_html(payload, content_type)
     # lxml refuses str input that still carries an XML encoding declaration.
@@ -112,7 +143,11 @@ def _tags(root: Tag):
 
 def _article_ranks(tag: Tag) -> list[int]:
     """Positions in :data:`ARTICLE_SELECTORS` of the selectors ``tag`` matches."""
-    ranks = [rank for rank in (_ARTICLE_BY_ID.get(tag.get("id")), _ARTICLE_BY_NAME.get(tag.name)) if rank is not None]
+    ranks = [
+        rank
+        for rank in (_ARTICLE_BY_ID.get(tag.get("id")), _ARTICLE_BY_NAME.get(tag.name))
+        if rank is not None
+    ]
     classes = tag.get("class")
     if classes:
         ranks += [_ARTICLE_BY_CLASS[name] for name in classes if name in _ARTICLE_BY_CLASS]
@@ -200,7 +235,9 @@ def table_lines(table: Tag) -> list[str]:
     cells_per_row = [_cells(row) for row in rows]
     captions = [line for caption in table.find_all("caption") for line in html_lines(caption)]
     if is_layout_table(table):
-        return captions + [line for cells in cells_per_row for cell in cells for line in html_lines(cell)]
+        return captions + [
+            line for cells in cells_per_row for cell in cells for line in html_lines(cell)
+        ]
     grid = SpanGrid()
     for index, cells in enumerate(cells_per_row):
         grid.start_row()
@@ -230,7 +267,9 @@ def _owning_table(tag: Tag) -> Tag | None:
 
 
 def _cells(row: Tag) -> list[Tag]:
-    return [child for child in row.children if isinstance(child, Tag) and child.name in ("td", "th")]
+    return [
+        child for child in row.children if isinstance(child, Tag) and child.name in ("td", "th")
+    ]
 
 
 def _span(value) -> int:
@@ -285,7 +324,14 @@ def _title(soup: BeautifulSoup) -> str | None:
     segments = [segment for segment in _TITLE_SEPARATORS.split(page_title) if segment]
     if len(segments) > 1 and len(segments[0]) >= 4:
         return segments[0]
-    h1 = next((text for text in (" ".join(h.get_text(" ").split()) for h in soup.find_all("h1")) if len(text) >= 4), None)
+    h1 = next(
+        (
+            text
+            for text in (" ".join(h.get_text(" ").split()) for h in soup.find_all("h1"))
+            if len(text) >= 4
+        ),
+        None,
+    )
     return h1 or page_title or None
 
 
@@ -334,7 +380,9 @@ def _links(article: Tag, soup: BeautifulSoup, base: str | None) -> list[tuple[st
     """The article's links, then document links (attachments) elsewhere on the page."""
     found: dict[str, str] = {}
     anchors = list(article.find_all("a", href=True))
-    anchors += [a for a in soup.find_all("a", href=True) if _DOCUMENT_LINK.search(a["href"].strip())]
+    anchors += [
+        a for a in soup.find_all("a", href=True) if _DOCUMENT_LINK.search(a["href"].strip())
+    ]
     for anchor in anchors:
         href = anchor["href"].strip()
         if not href or href.startswith("#") or re.match(r"(?:javascript|mailto|tel):", href, re.I):

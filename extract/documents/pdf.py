@@ -45,10 +45,14 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
                 lines.extend(page_lines)
                 scanned += is_scan
                 if time.monotonic() - started > time_budget:
-                    raise DocumentError(f"PDF too slow: over {time_budget:g}s after {number} of {page_count} pages")
+                    raise DocumentError(
+                        f"PDF too slow: over {time_budget:g}s after {number} of {page_count} pages"
+                    )
     except DocumentError:
         raise
-    except Exception as error:  # pdfminer raises anything from KeyError to struct.error on bad input
+    except (
+        Exception
+    ) as error:  # pdfminer raises anything from KeyError to struct.error on bad input
         raise DocumentError(_describe_failure(error)) from error
     text = tidy_lines(lines)
     if page_count == 0:
@@ -56,7 +60,9 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
     # A seal or signature page scanned into an otherwise digital report is normal;
     # the document needs OCR when its text is missing, or mostly missing.
     needs_ocr = not text or scanned * 2 > page_count
-    return DocumentText(text=text, source_type="pdf", title=title, needs_ocr=needs_ocr, pages=page_count)
+    return DocumentText(
+        text=text, source_type="pdf", title=title, needs_ocr=needs_ocr, pages=page_count
+    )
 
 
 def check_pdf_bytes(payload: bytes) -> None:
@@ -66,7 +72,9 @@ def check_pdf_bytes(payload: bytes) -> None:
     if b"%PDF-" not in payload[:_HEADER_SEARCH]:
         raise DocumentError(f"not a PDF: starts with {payload[:16]!r}")
     if b"%%EOF" not in payload[-_TRAILER_SEARCH:]:
-        raise DocumentError(f"truncated PDF: no %%EOF in its last {_TRAILER_SEARCH} bytes ({len(payload)} bytes)")
+        raise DocumentError(
+            f"truncated PDF: no %%EOF in its last {_TRAILER_SEARCH} bytes ({len(payload)} bytes)"
+        )
 
 
 def without_doubled_chars(page, tolerance: float = 1):
@@ -79,7 +87,9 @@ def without_doubled_chars(page, tolerance: float = 1):
     chars = page.chars
     alike: dict[tuple, list[dict]] = {}
     for char in chars:
-        alike.setdefault((char["upright"], char["text"], char["fontname"], char["size"]), []).append(char)
+        alike.setdefault(
+            (char["upright"], char["text"], char["fontname"], char["size"]), []
+        ).append(char)
     doubled: set[int] = set()
     for group in alike.values():
         if len(group) < 2:
@@ -111,7 +121,9 @@ def page_text_lines(page) -> tuple[list[str], bool]:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     free_text = page.filter(outside_tables) if boxes else page
-    placed: list[tuple[float, list[str]]] = [(line["top"], [line["text"]]) for line in free_text.extract_text_lines()]
+    placed: list[tuple[float, list[str]]] = [
+        (line["top"], [line["text"]]) for line in free_text.extract_text_lines()
+    ]
     for table in tables:
         rows = [[clean_cell(cell or "") for cell in row] for row in table.extract()]
         placed.append((table.bbox[1], grid_lines(rows)))
@@ -146,13 +158,17 @@ def _metadata_title(metadata: dict) -> str | None:
 
 def _first_heading(page) -> str | None:
     """The first-page line(s) set in the largest type, joined: the report's title."""
-    lines = [line for line in page.extract_text_lines() if line["text"].strip() and line.get("chars")]
+    lines = [
+        line for line in page.extract_text_lines() if line["text"].strip() and line.get("chars")
+    ]
     if not lines:
         return None
     sizes = [max(char["size"] for char in line["chars"]) for line in lines]
     largest = max(sizes[:15])
     if largest <= sorted(sizes)[len(sizes) // 2] + 0.5:
-        return lines[0]["text"].strip()  # no larger type on the page: the first line stands as the title
+        return lines[0][
+            "text"
+        ].strip()  # no larger type on the page: the first line stands as the title
     heading = []
     for line, size in zip(lines, sizes):
         if size >= largest - 0.5:

@@ -28,7 +28,10 @@ _IMAGE_MAGIC = (
     b"MM\x00*",
     b"BM",
 )
-_HTML_START = re.compile(rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|meta|title|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^(?:\s|<!--.*?-->|<\?xml[^>]*>)*<(?:!doctype\s+html|html|head|meta|title|body)\b",
+    re.I | re.S,
+)
 
 _CONTENT_TYPES = {
     "application/pdf": "pdf",
@@ -84,7 +87,9 @@ _EXTENSIONS = {
 }
 
 
-def sniff_type(payload: bytes, content_type: str | None = None, filename: str | None = None) -> str | None:
+def sniff_type(
+    payload: bytes, content_type: str | None = None, filename: str | None = None
+) -> str | None:
     """Name the document type of ``payload``.
 
     Returns 'html', 'pdf', 'docx', 'doc', 'wps', 'rtf', 'mht', 'image' or another
@@ -135,7 +140,10 @@ def _type_from_magic(payload: bytes, hint: str | None) -> str | None:
     if any(payload.startswith(magic) for magic in _IMAGE_MAGIC):
         return "image"
     text_head = head.lstrip(b"\xef\xbb\xbf")
-    if text_head[:200].lower().startswith(b"mime-version:") or b"multipart/related" in text_head.lower():
+    if (
+        text_head[:200].lower().startswith(b"mime-version:")
+        or b"multipart/related" in text_head.lower()
+    ):
         # Word's "single file web page", often published under a .doc name.
         return "mht"
     if _HTML_START.match(text_head):

@@ -143,9 +143,22 @@ def tidy_lines(lines: Iterable[str]) -> str:
     return "\n".join(kept)
 
 
-_TITLE_PREFIX = re.compile(r"^\s*(?:microsoft\s+(?:word|powerpoint|excel)\s*-\s*|wps\s*文字\s*-\s*)", re.I)
+_TITLE_PREFIX = re.compile(
+    r"^\s*(?:microsoft\s+(?:word|powerpoint|excel)\s*-\s*|wps\s*文字\s*-\s*)", re.I
+)
 _FILE_SUFFIX = re.compile(r"\.(?:docx?|wps|pdf|rtf|xlsx?|et|txt)\s*$", re.I)
-_PLACEHOLDER_TITLES = {"", "word document", "document", "untitled", "无标题", "文档", "标题", "pdf", "title", "doc1"}
+_PLACEHOLDER_TITLES = {
+    "",
+    "word document",
+    "document",
+    "untitled",
+    "无标题",
+    "文档",
+    "标题",
+    "pdf",
+    "title",
+    "doc1",
+}
 
 
 def usable_title(title: str | bytes | None) -> str | None:

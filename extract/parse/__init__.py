@@ -18,7 +18,7 @@ from extract.parse.normalize import compact
 from extract.parse.requests import read_requests
 from extract.parse.rows import null_cells
 from extract.parse.sections import Regions, find_headings, find_regions, section_texts
-from extract.parse.tokens import number_groups, normalized_lines, region_pieces
+from extract.parse.tokens import normalized_lines, number_groups, region_pieces
 from extract.parse.version import detect_version
 
 __all__ = ["Cell", "NarrativeFigure", "ParsedReport", "parse_report"]
@@ -43,8 +43,9 @@ def parse_report(text: str, *, title_hint: str | None = None) -> ParsedReport:
     version = None
     if regions.active or regions.requests or regions.appeals:
         # Only the active and requests tables differ between the templates.
-        table_text = "".join(compact(lines[i][1]) for r in (regions.active, regions.requests)
-                             if r for i in range(*r))
+        table_text = "".join(
+            compact(lines[i][1]) for r in (regions.active, regions.requests) if r for i in range(*r)
+        )
         version, problem = detect_version(table_text, year)
         problems += [problem] if problem else []
     else:
@@ -71,7 +72,8 @@ def _read_tables(lines, regions: Regions, version: str, problems: list[str]) -> 
         "active": lambda groups, _lines: read_active(groups, version, problems),
         "requests": lambda groups, _lines: read_requests(groups, version, problems),
         "appeals": lambda groups, table_lines: read_appeals(
-            groups, table_lines, problems, in_report=bool(regions.active or regions.requests)),
+            groups, table_lines, problems, in_report=bool(regions.active or regions.requests)
+        ),
     }
     cells: dict[CellKey, Cell] = {}
     for table, reader in readers.items():

@@ -7,7 +7,14 @@ import re
 from extract.format import CellKey, cell_keys, col_keys, is_money, row_keys
 from extract.parse.model import Cell
 from extract.parse.rows import (
-    SKIP, blanks_are_cells, empty_row_cells, fit_entries, make_cell, null_cells, read_rows, spec,
+    SKIP,
+    blanks_are_cells,
+    empty_row_cells,
+    fit_entries,
+    make_cell,
+    null_cells,
+    read_rows,
+    spec,
 )
 from extract.parse.tokens import Group
 
@@ -43,8 +50,10 @@ def read_active(groups: list[Group], version: str, problems: list[str]) -> dict[
     cells: dict[CellKey, Cell] = {}
     for reading in read_rows(groups, _specs(version), fit, "active", problems):
         if reading.key == SKIP:
-            problems.append(f"active: a row the {version} template lacks was printed "
-                            f"({reading.label[-20:]!r}); not stored")
+            problems.append(
+                f"active: a row the {version} template lacks was printed "
+                f"({reading.label[-20:]!r}); not stored"
+            )
             continue
         keys = [("active", reading.key, col) for col in col_keys("active", version, reading.key)]
         if reading.empty:
@@ -57,10 +66,13 @@ def read_active(groups: list[Group], version: str, problems: list[str]) -> dict[
         unit = "元" if _YUAN_HEADER.search(reading.label) else "万元"
         for key, piece in zip(keys, reading.cells):
             cells[key] = make_cell(piece, money=is_money(key), default_unit=unit)
-    missing = sorted({key[1] for key in cell_keys("active", version)} - {key[1] for key in cells},
-                     key=row_keys("active", version).index)
+    missing = sorted(
+        {key[1] for key in cell_keys("active", version)} - {key[1] for key in cells},
+        key=row_keys("active", version).index,
+    )
     for row in missing:
         problems.append(f"active: row {row} not found")
-        cells.update(null_cells([k for k in cell_keys("active", version) if k[1] == row],
-                                "row not printed"))
+        cells.update(
+            null_cells([k for k in cell_keys("active", version) if k[1] == row], "row not printed")
+        )
     return {key: cells[key] for key in cell_keys("active", version)}

@@ -42,12 +42,21 @@ def _by_header_grid(lines: list[tuple[str, str]]) -> list[Piece] | None:
     index, cells, texts = data
     if any(texts[i] and not is_number(texts[i]) for i in positions):
         return None
-    return [Piece("num", texts[i], cells[i].strip(), index) if texts[i]
-            else Piece("blank", "", "", index) for i in sorted(positions)]
+    return [
+        Piece("num", texts[i], cells[i].strip(), index)
+        if texts[i]
+        else Piece("blank", "", "", index)
+        for i in sorted(positions)
+    ]
 
 
-def read_appeals(groups: list[Group], lines: list[tuple[str, str]], problems: list[str],
-                 *, in_report: bool = True) -> dict[CellKey, Cell]:
+def read_appeals(
+    groups: list[Group],
+    lines: list[tuple[str, str]],
+    problems: list[str],
+    *,
+    in_report: bool = True,
+) -> dict[CellKey, Cell]:
     """The 15 cells of the appeals table from its region's number groups and lines.
 
     The row is read by column position where the header allows it (see
@@ -62,8 +71,10 @@ def read_appeals(groups: list[Group], lines: list[tuple[str, str]], problems: li
         # Alone, without the report's other tables, an empty table is no evidence of a report.
         if in_report and (header.count("结果") >= 3 or ("维持" in header and "纠正" in header)):
             problems.append("appeals: the table prints no numbers; its empty cells are read as 0")
-            return {key: Cell(0, "", "blank read as 0 (the table's number row is empty)")
-                    for key in _KEYS}
+            return {
+                key: Cell(0, "", "blank read as 0 (the table's number row is empty)")
+                for key in _KEYS
+            }
         problems.append("appeals: table not found")
         return null_cells(_KEYS, "table not found")
     by_position = _by_header_grid(lines)

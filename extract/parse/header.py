@@ -7,12 +7,16 @@ import re
 from extract.parse.normalize import chinese_number, compact, is_page_number
 
 _YEAR = r"(?:20\d\d|二[〇零○O0][一二三四五六七八九〇零○O0]{2})"
-_DATE_BODY = (rf"(?P<y>{_YEAR})年(?P<m>[0-9一二三四五六七八九十]{{1,3}})月"
-              r"(?P<d>[0-9一二三四五六七八九十]{1,3})日?"
-              r"|(?P<iso_y>20\d\d)[-./](?P<iso_m>\d{1,2})[-./](?P<iso_d>\d{1,2})")
+_DATE_BODY = (
+    rf"(?P<y>{_YEAR})年(?P<m>[0-9一二三四五六七八九十]{{1,3}})月"
+    r"(?P<d>[0-9一二三四五六七八九十]{1,3})日?"
+    r"|(?P<iso_y>20\d\d)[-./](?P<iso_m>\d{1,2})[-./](?P<iso_d>\d{1,2})"
+)
 # A line that is only a date, or a signature and its date on one line ('昌乐县卫生健康局 2021年1月22日').
-_DATE_LINE = re.compile(rf"^(?P<agency>[\u4e00-\u9fff()·]{{2,40}}?)??[(\[【]?"
-                        rf"(?:(?:发布)?(?:日期|时间):?)?(?:{_DATE_BODY})[)\]】]?$")
+_DATE_LINE = re.compile(
+    rf"^(?P<agency>[\u4e00-\u9fff()·]{{2,40}}?)??[(\[【]?"
+    rf"(?:(?:发布)?(?:日期|时间):?)?(?:{_DATE_BODY})[)\]】]?$"
+)
 # What a signing agency's name ends with.
 _AGENCY_END = re.compile(
     r"(?:局|委员会|委|人民政府|政府|办公室|办公厅|厅|院|中心|所|队|署|会|处|站|镇|乡|街道办事处|"
@@ -67,8 +71,11 @@ def read_date(line: str) -> str | None:
 
 def _nonempty(lines: list[str]) -> list[int]:
     """Indexes of lines with text, page numbers ('3', '- 3 -', '第 3 页') left out."""
-    return [index for index, line in enumerate(lines)
-            if line.strip() and not line.strip().isdigit() and not is_page_number(line)]
+    return [
+        index
+        for index, line in enumerate(lines)
+        if line.strip() and not line.strip().isdigit() and not is_page_number(line)
+    ]
 
 
 def find_published(lines: list[str]) -> tuple[str | None, int | None]:
@@ -88,8 +95,12 @@ def find_published(lines: list[str]) -> tuple[str | None, int | None]:
 def is_agency_name(text: str) -> bool:
     """True for a bare organisation name such as '昌乐县卫生健康局' (not '我局', '本机关')."""
     text = compact(text)
-    return (bool(_AGENCY.match(text) and _AGENCY_END.search(text)) and len(text) >= 3
-            and "报告" not in text and not text.startswith(("我", "本", "该")))
+    return (
+        bool(_AGENCY.match(text) and _AGENCY_END.search(text))
+        and len(text) >= 3
+        and "报告" not in text
+        and not text.startswith(("我", "本", "该"))
+    )
 
 
 def agency_from_title(title: str | None) -> str | None:
@@ -99,13 +110,14 @@ def agency_from_title(title: str | None) -> str | None:
     match = re.match(rf"^(.*?)(?:关于)?{_YEAR}年度?(.*?)(?:政府信息公开|政务公开|信息公开)", title)
     if not match:
         return None
-    name = (match.group(1) or match.group(2)).strip("《》“”\"·_-— ")
+    name = (match.group(1) or match.group(2)).strip('《》“”"·_-— ')
     name = re.sub(r"关于$", "", name)
     return name if 2 <= len(name) <= 40 else None
 
 
-def find_agency(lines: list[str], title: str | None, date_line: int | None,
-                title_hint: str | None = None) -> str | None:
+def find_agency(
+    lines: list[str], title: str | None, date_line: int | None, title_hint: str | None = None
+) -> str | None:
     """The agency that signs the report (the name beside the closing date, or the last line),
     else the one the title names, else a hint that is itself an agency's name."""
     filled = _nonempty(lines)
@@ -129,7 +141,8 @@ def find_agency(lines: list[str], title: str | None, date_line: int | None,
 
 # '2020年1月1日起至2020年12月31日止', or with the second year left out ('…至12月31日').
 _PERIOD = re.compile(
-    rf"({_YEAR})年(?:1|一)月(?:1|一)日[^。]{{0,12}}?(?:({_YEAR})年)?(?:12|十二)月(?:31|三十一)日")
+    rf"({_YEAR})年(?:1|一)月(?:1|一)日[^。]{{0,12}}?(?:({_YEAR})年)?(?:12|十二)月(?:31|三十一)日"
+)
 _STATISTICS = re.compile(rf"统计(?:期限|时限|期间|周期|时间|区间)[^。]{{0,15}}?({_YEAR})年")
 _TITLE_YEAR = re.compile(rf"({_YEAR})年度?")
 

@@ -105,8 +105,9 @@ def plain(value: Decimal) -> int | float:
     return float(value)
 
 
-def cell_value(raw: str, *, money: bool,
-               default_unit: str = "万元") -> tuple[int | float, str | None]:
+def cell_value(
+    raw: str, *, money: bool, default_unit: str = "万元"
+) -> tuple[int | float, str | None]:
     """The stored value of a printed cell and a note on how it was read (None if plain).
 
     Money is stored in 万元: a cell printed in 元 (by its own unit, or by the column's unit when it
@@ -126,8 +127,22 @@ def cell_value(raw: str, *, money: bool,
     return plain(number.value), None
 
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "0": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 def chinese_number(text: str) -> int | None:

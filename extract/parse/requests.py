@@ -8,8 +8,16 @@ from extract.format import CellKey, cell_keys, col_keys, row_keys
 from extract.parse.model import Cell
 from extract.parse.normalize import read_number
 from extract.parse.rows import (
-    SKIP, blanks_are_cells, empty_row_cells, fit_entries, leaves_cells_empty, make_cell, null_cells,
-    read_rows, spec, without_page_numbers,
+    SKIP,
+    blanks_are_cells,
+    empty_row_cells,
+    fit_entries,
+    leaves_cells_empty,
+    make_cell,
+    null_cells,
+    read_rows,
+    spec,
+    without_page_numbers,
 )
 from extract.parse.tokens import Group, Piece
 
@@ -52,8 +60,10 @@ _PRINTED_OTHER = "_printed_other"
 # The column header and the 勾稽关系 note, removed before a label is matched so a header
 # repeated after a page break does not name a row ('总计', '其他').
 _NOTE = re.compile(r"\(?本列数据的勾稽关系[^)]*\)?")
-_HEADER_RUN = re.compile(r"(?:申请人情况|自然人(?=法人|商业|其他|总计))"
-                         r"[自然人法或其他组织总计小合商业企科研机构社会公益律服务]*")
+_HEADER_RUN = re.compile(
+    r"(?:申请人情况|自然人(?=法人|商业|其他|总计))"
+    r"[自然人法或其他组织总计小合商业企科研机构社会公益律服务]*"
+)
 _ORG = "法人或其他组织"
 # Printed column positions: natural_person, five organisation columns, total; a subtotal of the
 # organisations ('小计') stands first or last among them.
@@ -118,9 +128,10 @@ def _blank_total_beside_counts(fitted: list[Piece], subtotal: int | None) -> boo
     filler after a missing number. (Other sums that fail are the report's own findings.)
     """
     total = fitted[-1]
-    counts = fitted[:subtotal] + fitted[subtotal + 1:-1] if subtotal is not None else fitted[:-1]
+    counts = fitted[:subtotal] + fitted[subtotal + 1 : -1] if subtotal is not None else fitted[:-1]
     return total.kind == "blank" and any(
-        piece.kind == "num" and make_cell(piece).value for piece in counts)
+        piece.kind == "num" and make_cell(piece).value for piece in counts
+    )
 
 
 def _header(groups: list[Group]) -> str:
@@ -140,8 +151,9 @@ def read_requests(groups: list[Group], version: str, problems: list[str]) -> dic
     if subtotal is None:
         subtotal = _infer_subtotal(groups)
         if subtotal is not None:
-            problems.append("requests: an organisations subtotal column, found by its sums, "
-                            "is left out")
+            problems.append(
+                "requests: an organisations subtotal column, found by its sums, is left out"
+            )
 
     width = len(cols) + (subtotal is not None)
     blanks = blanks_are_cells(groups, width)
@@ -149,13 +161,15 @@ def read_requests(groups: list[Group], version: str, problems: list[str]) -> dic
     def fit(row: str, group: Group):
         fitted, reason = fit_entries(group.entries, width, blanks)
         if fitted is not None and _blank_total_beside_counts(fitted, subtotal):
-            return None, (f"prints {len(group.numbers)} numbers for {len(cols)} columns "
-                          f"and leaves the total empty beside non-zero counts")
+            return None, (
+                f"prints {len(group.numbers)} numbers for {len(cols)} columns "
+                f"and leaves the total empty beside non-zero counts"
+            )
         if subtotal is None:
             return fitted, reason
         if fitted is None:
             return None, f"{reason} (with the 小计 column)"
-        return fitted[:subtotal] + fitted[subtotal + 1:], None
+        return fitted[:subtotal] + fitted[subtotal + 1 :], None
 
     cells: dict[CellKey, Cell] = {}
     printed_other: list[Piece] | None = None
@@ -184,8 +198,9 @@ def read_requests(groups: list[Group], version: str, problems: list[str]) -> dic
     return {key: cells[key] for key in cell_keys("requests", version)}
 
 
-def _other_2021(cells: dict[CellKey, Cell], printed: list[Piece] | None,
-                problems: list[str]) -> None:
+def _other_2021(
+    cells: dict[CellKey, Cell], printed: list[Piece] | None, problems: list[str]
+) -> None:
     """Store 2021's ``other`` as the sum of its three parts (or as printed, if only it is)."""
     parts_found = [row for row in _OTHER_PARTS if ("requests", row, "total") in cells]
     if not parts_found and printed is not None:
@@ -195,16 +210,20 @@ def _other_2021(cells: dict[CellKey, Cell], printed: list[Piece] | None,
         return
     for position, col in enumerate(col_keys("requests", "2021")):
         parts = [cells.get(("requests", row, col)) for row in _OTHER_PARTS]
-        missing = [row for row, cell in zip(_OTHER_PARTS, parts)
-                   if cell is None or cell.value is None]
+        missing = [
+            row for row, cell in zip(_OTHER_PARTS, parts) if cell is None or cell.value is None
+        ]
         if missing:
             cells[("requests", "other", col)] = Cell(
-                None, None, f"sum of other_* rows; {', '.join(missing)} not read", derived=True)
+                None, None, f"sum of other_* rows; {', '.join(missing)} not read", derived=True
+            )
             continue
         total = sum(cell.value for cell in parts)
         cells[("requests", "other", col)] = Cell(total, None, "sum of other_* rows", derived=True)
         if printed is not None:
             printed_value = make_cell(printed[position]).value
             if printed_value != total:
-                problems.append(f"requests: （六）其他处理 prints {printed_value} for {col}, "
-                                f"its parts sum to {total}")
+                problems.append(
+                    f"requests: （六）其他处理 prints {printed_value} for {col}, "
+                    f"its parts sum to {total}"
+                )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from extract.format import CellKey
 from extract.parse.model import Cell
@@ -65,14 +65,20 @@ def without_page_numbers(entries: list[Piece]) -> list[Piece]:
     line: a page number printed between a label and its row, or between two rows. Rows
     printed one number per line are left as they are."""
     for lone, rest in ((entries[-1:], entries[:-1]), (entries[:1], entries[1:])):
-        if (lone and rest and lone[0].alone and len({piece.line for piece in rest}) == 1
-                and not (len(rest) == 1 and rest[0].alone)):
+        if (
+            lone
+            and rest
+            and lone[0].alone
+            and len({piece.line for piece in rest}) == 1
+            and not (len(rest) == 1 and rest[0].alone)
+        ):
             return rest
     return entries
 
 
-def fit_entries(entries: list[Piece], ncols: int,
-                blanks: bool = True) -> tuple[list[Piece] | None, str | None]:
+def fit_entries(
+    entries: list[Piece], ncols: int, blanks: bool = True
+) -> tuple[list[Piece] | None, str | None]:
     """The ``ncols`` cells of a row from the numbers and blank cells printed for it.
 
     Returns ``(cells, None)`` or ``(None, reason)``. When ``blanks`` (the table leaves cells
@@ -88,8 +94,11 @@ def fit_entries(entries: list[Piece], ncols: int,
     printed = " ".join(piece.raw.strip() or "·" for piece in entries)
     reason = f"prints {len(numbers)} numbers for {ncols} columns ({printed})"
     if blanks and len(numbers) < ncols <= len(entries):
-        windows = [entries[start:start + ncols] for start in range(len(entries) - ncols + 1)
-                   if all(p.kind == "blank" for p in entries[:start] + entries[start + ncols:])]
+        windows = [
+            entries[start : start + ncols]
+            for start in range(len(entries) - ncols + 1)
+            if all(p.kind == "blank" for p in entries[:start] + entries[start + ncols :])
+        ]
         readings = {tuple(piece.raw.strip() for piece in window) for window in windows}
         if len(readings) == 1:
             return windows[0], None
@@ -135,7 +144,8 @@ def _rows_named(label: str, specs: list[RowSpec]) -> list[RowSpec]:
     """Every row a label text names, in the order printed (overlapping names: the later one)."""
     found = sorted(
         ((m.end(), m.start(), row) for row in specs for m in row.pattern.finditer(label)),
-        key=lambda item: (item[0], item[0] - item[1]))
+        key=lambda item: (item[0], item[0] - item[1]),
+    )
     named: list[tuple[int, int, RowSpec]] = []
     for end, start, row in found:
         while named and named[-1][0] > start:
@@ -144,8 +154,14 @@ def _rows_named(label: str, specs: list[RowSpec]) -> list[RowSpec]:
     return [row for _, _, row in named]
 
 
-def read_rows(groups: list[Group], specs: list[RowSpec], fit: Fit, table: str,
-              problems: list[str], clean: Callable[[str], str] = str) -> list[RowReading]:
+def read_rows(
+    groups: list[Group],
+    specs: list[RowSpec],
+    fit: Fit,
+    table: str,
+    problems: list[str],
+    clean: Callable[[str], str] = str,
+) -> list[RowReading]:
     """Pair each run of numbers with the row its label names and fit it to the row's columns.
 
     ``clean`` strips header text from a label before matching (the raw label is tried when
@@ -178,8 +194,10 @@ def read_rows(groups: list[Group], specs: list[RowSpec], fit: Fit, table: str,
         carry = ""
         if row is None:
             printed = " ".join(piece.raw.strip() for piece in group.numbers)
-            problems.append(f"{table}: numbers without a recognisable row label ignored: "
-                            f"{printed} after {label[-30:]!r}")
+            problems.append(
+                f"{table}: numbers without a recognisable row label ignored: "
+                f"{printed} after {label[-30:]!r}"
+            )
             continue
         empty_rows(label, row)
         if row.key != SKIP and row.key in seen:

@@ -14,20 +14,35 @@ _NUMERALS = "一二三四五六"
 _TITLE_VARIANTS = {
     2: ("主动公开政府信息情况", "主动公开政府信息"),
     3: ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请"),
-    4: ("因政府信息公开工作被申请行政复议提起行政诉讼情况",
+    4: (
+        "因政府信息公开工作被申请行政复议提起行政诉讼情况",
         "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
         "因政府信息公开被申请行政复议提起行政诉讼情况",
-        "政府信息公开行政复议行政诉讼情况"),
-    5: ("存在的主要问题及改进情况", "存在的主要问题及改进措施", "主要问题及改进情况",
-        "存在的主要问题和改进情况", "政府信息公开工作存在的主要问题及改进情况"),
+        "政府信息公开行政复议行政诉讼情况",
+    ),
+    5: (
+        "存在的主要问题及改进情况",
+        "存在的主要问题及改进措施",
+        "主要问题及改进情况",
+        "存在的主要问题和改进情况",
+        "政府信息公开工作存在的主要问题及改进情况",
+    ),
     6: ("其他需要报告的事项",),
 }
 # A heading numbered with its own section's numeral ('三、…') need only name its subject.
-_KEYWORDS = {1: "总体", 2: "主动公开", 3: "申请", 4: "行政复议|行政诉讼", 5: "问题",
-             6: "其他需要报告|其他事项"}
+_KEYWORDS = {
+    1: "总体",
+    2: "主动公开",
+    3: "申请",
+    4: "行政复议|行政诉讼",
+    5: "问题",
+    6: "其他需要报告|其他事项",
+}
 _TOP_NUMBER = re.compile(rf"^(?:第([{_NUMERALS}])部分|([{_NUMERALS}])[、.])")
-_ANY_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|"
-                         r"\([一二三四五六七八九十]+\)|\d+[、.]|\d+\))")
+_ANY_NUMBER = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.]|"
+    r"\([一二三四五六七八九十]+\)|\d+[、.]|\d+\))"
+)
 _PUNCT = re.compile(r"[、,，。.:：;；\"“”]")
 
 
@@ -79,7 +94,7 @@ def section_texts(lines: list[tuple[str, str]], headings: dict[int, int]) -> dic
     texts: dict[int, str] = {}
     for position, (number, start) in enumerate(starts):
         end = starts[position + 1][1] if position + 1 < len(starts) else len(lines)
-        texts[number] = "\n".join(orig for orig, _ in lines[start + 1:end]).strip()
+        texts[number] = "\n".join(orig for orig, _ in lines[start + 1 : end]).strip()
     return texts
 
 
@@ -92,8 +107,10 @@ class Regions:
     appeals: tuple[int, int] | None
 
     def covers(self, index: int) -> bool:
-        return any(r is not None and r[0] <= index < r[1]
-                   for r in (self.active, self.requests, self.appeals))
+        return any(
+            r is not None and r[0] <= index < r[1]
+            for r in (self.active, self.requests, self.appeals)
+        )
 
 
 def _short(norm: str, text: str, limit: int = 40) -> bool:
@@ -114,7 +131,8 @@ def _is_requests_start(norm: str, text: str) -> bool:
     if "勾稽关系" in text and _short(norm, text, limit=80):
         return True
     return text.startswith(("申请人情况", "一、本年新收", "本年新收")) or (
-        text.startswith("自然人") and "法人" in text)
+        text.startswith("自然人") and "法人" in text
+    )
 
 
 def _is_appeals_start(norm: str, text: str) -> bool:

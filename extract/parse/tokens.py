@@ -49,8 +49,8 @@ def _tokens(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", norm[start:end])]
     joined: list[tuple[int, int]] = []
     for span in spans:
-        text = norm[span[0]:span[1]]
-        if joined and text in _UNITS and is_number(norm[joined[-1][0]:joined[-1][1]]):
+        text = norm[span[0] : span[1]]
+        if joined and text in _UNITS and is_number(norm[joined[-1][0] : joined[-1][1]]):
             joined[-1] = (joined[-1][0], span[1])
             continue
         glued = _GLUED.match(text)
@@ -88,8 +88,9 @@ def line_pieces(norm: str, orig: str, index: int) -> list[Piece]:
             first_number -= 1
         if first_number:
             label_end = spans[first_number - 1][1]
-            pieces.append(Piece("text", "".join(texts[:first_number]),
-                                orig[spans[0][0]:label_end], index))
+            pieces.append(
+                Piece("text", "".join(texts[:first_number]), orig[spans[0][0] : label_end], index)
+            )
         for (a, b), text in zip(spans[first_number:], texts[first_number:]):
             pieces.append(Piece("num", text, orig[a:b], index))
     last_text = max((i for i, p in enumerate(pieces) if p.kind == "text"), default=-1)

@@ -37,7 +37,20 @@ from .render_doc import DocConversionUnavailable
 from .seeds import SEED_FORMATS, seed_documents, seed_documents_many, seed_paths
 
 __all__ = [
-    "ALL_MESSINESS", "DocConversionUnavailable", "GeneratedReport", "MEDIA_TYPES", "SEED_FORMATS",
-    "SOURCE_TYPES", "check_failures", "corpus", "generate_report", "render", "render_many",
-    "seed_documents", "seed_documents_many", "seed_paths", "template_keys", "validate_messiness",
+    "ALL_MESSINESS",
+    "DocConversionUnavailable",
+    "GeneratedReport",
+    "MEDIA_TYPES",
+    "SEED_FORMATS",
+    "SOURCE_TYPES",
+    "check_failures",
+    "corpus",
+    "generate_report",
+    "render",
+    "render_many",
+    "seed_documents",
+    "seed_documents_many",
+    "seed_paths",
+    "template_keys",
+    "validate_messiness",
 ]

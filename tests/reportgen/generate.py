@@ -35,8 +35,14 @@ def validate_messiness(messiness: frozenset[str], version: str) -> None:
             raise ValueError(f"messiness flag {flag!r} only shows in the {only} template")
 
 
-def generate_report(seed: int, *, version: str = "2021", messiness: frozenset[str] = frozenset(),
-                    agency: str | None = None, year: int | None = None) -> GeneratedReport:
+def generate_report(
+    seed: int,
+    *,
+    version: str = "2021",
+    messiness: frozenset[str] = frozenset(),
+    agency: str | None = None,
+    year: int | None = None,
+) -> GeneratedReport:
     """A synthetic annual report; the same arguments always give the same report."""
     if version not in VERSIONS:
         raise ValueError(f"unknown template version {version!r}; expected one of {VERSIONS}")
@@ -48,7 +54,7 @@ def generate_report(seed: int, *, version: str = "2021", messiness: frozenset[st
         agency, department, place = draw_agency(rng)
     else:
         place = place_for_agency(agency)
-        department = agency[len(place.name):] if place else agency
+        department = agency[len(place.name) :] if place else agency
     level = place.level if place else ("city" if "市" in agency[:4] else "county")
     year = year if year is not None else rng.choice(DEFAULT_YEARS[version])
     published = _publication_date(rng, year)
@@ -56,9 +62,18 @@ def generate_report(seed: int, *, version: str = "2021", messiness: frozenset[st
 
     values = draw_values(rng, version, level, messiness)
     report = GeneratedReport(
-        seed=seed, version=version, messiness=messiness, agency=agency,
-        region=place.region if place else "", region_code=place.code if place else None,
-        level=level, year=year, published=published, title="", values=values, style=style,
+        seed=seed,
+        version=version,
+        messiness=messiness,
+        agency=agency,
+        region=place.region if place else "",
+        region_code=place.code if place else None,
+        level=level,
+        year=year,
+        published=published,
+        title="",
+        values=values,
+        style=style,
     )
     if "inconsistent" in messiness:
         report.failing_check, change = break_one_check(rng, values, version)
@@ -74,14 +89,18 @@ def generate_report(seed: int, *, version: str = "2021", messiness: frozenset[st
     if "contradiction" in messiness:
         told = stated["received"] + rng.choice([-1, 1]) * rng.randint(1, 5)
         told = told if told >= 0 else stated["received"] + rng.randint(1, 5)
-        report.defects.append(f"contradiction: section 1 states {told} requests received, "
-                              f"the table has {stated['received']}")
+        report.defects.append(
+            f"contradiction: section 1 states {told} requests received, "
+            f"the table has {stated['received']}"
+        )
         stated["received"] = told
     we, gov = _voices(department, place_name)
-    report.sections = section_texts(rng, agency=agency, we=we, gov=gov, year=year,
-                                    version=version, stated=stated)
-    report.closing = closing(agency, None if style["date_under_title"] else published,
-                             style["spaced_dates"])
+    report.sections = section_texts(
+        rng, agency=agency, we=we, gov=gov, year=year, version=version, stated=stated
+    )
+    report.closing = closing(
+        agency, None if style["date_under_title"] else published, style["spaced_dates"]
+    )
     return report
 
 
@@ -100,17 +119,23 @@ def corpus(n: int, *, seed: int = 0) -> list[GeneratedReport]:
                 except ValueError:
                     continue
                 messiness.add(flag)
-        reports.append(generate_report(seed * 1_000_003 + i, version=version,
-                                       messiness=frozenset(messiness)))
+        reports.append(
+            generate_report(seed * 1_000_003 + i, version=version, messiness=frozenset(messiness))
+        )
     return reports
 
 
 def _draw_style(rng: random.Random, version: str, messiness: frozenset[str]) -> dict:
     order = [r for r in request_rows(version) if not (version == "2021" and r == "other")]
     style = {
-        "wrap": {"level1": rng.randint(2, 4), "level2": rng.randint(3, 6),
-                 "level2_wide": rng.randint(16, 22), "level3": rng.randint(9, 14), "header": 2,
-                 "column": rng.randint(4, 5)},
+        "wrap": {
+            "level1": rng.randint(2, 4),
+            "level2": rng.randint(3, 6),
+            "level2_wide": rng.randint(16, 22),
+            "level3": rng.randint(9, 14),
+            "header": 2,
+            "column": rng.randint(4, 5),
+        },
         "filler_cells": rng.random() < 0.4,
         "total_in_first_header_row": rng.random() < 0.3,
         "money_space": rng.random() < 0.5,
@@ -152,7 +177,8 @@ def _stated_figures(values: dict) -> dict[str, int]:
         "carried": values["requests.carried_over.total"],
         "forward": values["requests.carried_forward.total"],
         "reviews": values["appeals.cases.review_total"],
-        "suits": values["appeals.cases.suit_direct_total"] + values["appeals.cases.suit_after_review_total"],
+        "suits": values["appeals.cases.suit_direct_total"]
+        + values["appeals.cases.suit_after_review_total"],
     }
 
 

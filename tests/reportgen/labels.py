@@ -37,8 +37,13 @@ REQUEST_ROW_LABELS = _request_row_labels()
 REQUEST_PERSON_LABELS = _last_part(report_format()["tables"]["requests"]["cols"])
 
 _appeal_cols = report_format()["tables"]["appeals"]["cols"]
-APPEAL_OUTCOME_LABELS = {key.split("_")[-1]: label.split("/")[-1]
-                         for key, label in _appeal_cols.items() if key.startswith("review_")}
-APPEAL_GROUP_LABELS = {"review": "行政复议",
-                       "suit_direct": _appeal_cols["suit_direct_total"].split("/")[1],
-                       "suit_after_review": _appeal_cols["suit_after_review_total"].split("/")[1]}
+APPEAL_OUTCOME_LABELS = {
+    key.split("_")[-1]: label.split("/")[-1]
+    for key, label in _appeal_cols.items()
+    if key.startswith("review_")
+}
+APPEAL_GROUP_LABELS = {
+    "review": "行政复议",
+    "suit_direct": _appeal_cols["suit_direct_total"].split("/")[1],
+    "suit_after_review": _appeal_cols["suit_after_review_total"].split("/")[1],
+}

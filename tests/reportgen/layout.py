@@ -32,11 +32,16 @@ def report_tables(report: GeneratedReport) -> dict[str, list[Table]]:
     parts = [requests]
     if "page_break" in report.messiness:
         order = requests.meta["row_order"]
-        parts = list(split_table(requests, requests.header_rows
-                                 + order.index(report.style["page_break_before"])))
-    return {"active": [active_table(values, report.version, *args)],
-            "requests": parts,
-            "appeals": [appeals_table(values, *args)]}
+        parts = list(
+            split_table(
+                requests, requests.header_rows + order.index(report.style["page_break_before"])
+            )
+        )
+    return {
+        "active": [active_table(values, report.version, *args)],
+        "requests": parts,
+        "appeals": [appeals_table(values, *args)],
+    }
 
 
 def page_number_text(report: GeneratedReport) -> str:

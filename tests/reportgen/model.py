@@ -17,14 +17,29 @@ FORMAT_PATH = Path(__file__).resolve().parents[2] / "extract" / "report-format.j
 VERSIONS = ("2019", "2021")
 
 # Each flag is one way real reports deviate from the clean template; see the package docstring.
-ALL_MESSINESS = frozenset({
-    "wrapped_labels", "spaced_labels", "fullwidth_digits", "dash_for_zero", "blank_for_zero",
-    "signed_deltas", "money_yuan", "money_unit", "subtotal_column", "subtotal_row",
-    "missing_cell", "page_break", "contradiction", "inconsistent",
-})
+ALL_MESSINESS = frozenset(
+    {
+        "wrapped_labels",
+        "spaced_labels",
+        "fullwidth_digits",
+        "dash_for_zero",
+        "blank_for_zero",
+        "signed_deltas",
+        "money_yuan",
+        "money_unit",
+        "subtotal_column",
+        "subtotal_row",
+        "missing_cell",
+        "page_break",
+        "contradiction",
+        "inconsistent",
+    }
+)
 # Flags that cannot be on together, and flags that only one template version can show.
-EXCLUSIVE_MESSINESS = (frozenset({"dash_for_zero", "blank_for_zero"}),
-                       frozenset({"money_yuan", "money_unit"}))
+EXCLUSIVE_MESSINESS = (
+    frozenset({"dash_for_zero", "blank_for_zero"}),
+    frozenset({"money_yuan", "money_unit"}),
+)
 VERSION_ONLY_MESSINESS = {"signed_deltas": "2019"}
 
 SOURCE_TYPES = ("html_table", "html_flat", "html_tabs", "pdf", "docx", "doc")
@@ -34,8 +49,15 @@ BLANK_LOSING_SOURCE_TYPES = frozenset({"html_flat", "html_tabs"})
 # The tables blank_for_zero empties.
 BLANKABLE_TABLES = ("requests", "appeals")
 
-REQUEST_COLS = ("natural_person", "business", "research", "nonprofit", "legal_services",
-                "other_org", "total")
+REQUEST_COLS = (
+    "natural_person",
+    "business",
+    "research",
+    "nonprofit",
+    "legal_services",
+    "other_org",
+    "total",
+)
 ORG_COLS = REQUEST_COLS[1:6]
 APPEAL_GROUPS = ("review", "suit_direct", "suit_after_review")
 APPEAL_OUTCOMES = ("upheld", "corrected", "other", "pending")
@@ -72,8 +94,12 @@ def outcome_rows(version: str) -> tuple[str, ...]:
 
 def template_keys(version: str) -> list[str]:
     """Every ``table.row.col`` key of a template version, in printed order."""
-    keys = [f"active.{row}.{col}"
-            for group in active_groups(version) for row in group["rows"] for col in group["cols"]]
+    keys = [
+        f"active.{row}.{col}"
+        for group in active_groups(version)
+        for row in group["rows"]
+        for col in group["cols"]
+    ]
     keys += [f"requests.{row}.{col}" for row in request_rows(version) for col in REQUEST_COLS]
     keys += [f"appeals.cases.{col}" for col in APPEAL_COLS]
     return keys
@@ -131,7 +157,8 @@ class GeneratedReport:
         if source_type in BLANK_LOSING_SOURCE_TYPES and "blank_for_zero" in self.messiness:
             table, row, _ = key.split(".")
             if table in BLANKABLE_TABLES and 0 in (
-                    v for k, v in self.values.items() if k.startswith(f"{table}.{row}.")):
+                v for k, v in self.values.items() if k.startswith(f"{table}.{row}.")
+            ):
                 return [None, self.values[key]]
         return [self.values[key]]
 
@@ -154,22 +181,41 @@ def check_failures(values: dict[str, int | float | None], version: str) -> list[
             failures.append(f"{rule}: {where}: {total_key}={v(total_key)} != sum {sum(parts)}")
 
     for col in REQUEST_COLS:
-        new, carried, total, forward = (v(f"requests.{r}.{col}")
-                                        for r in ("new", "carried_over", "total", "carried_forward"))
+        new, carried, total, forward = (
+            v(f"requests.{r}.{col}") for r in ("new", "carried_over", "total", "carried_forward")
+        )
         if None not in (new, carried, total, forward) and new + carried != total + forward:
             failures.append(f"requests_balance: {col}: {new}+{carried} != {total}+{forward}")
-        compare("requests_outcome_total", col, f"requests.total.{col}",
-                [f"requests.{r}.{col}" for r in outcome_rows(version)])
+        compare(
+            "requests_outcome_total",
+            col,
+            f"requests.total.{col}",
+            [f"requests.{r}.{col}" for r in outcome_rows(version)],
+        )
         if version == "2021":
-            compare("requests_other_split", col, f"requests.other.{col}",
-                    [f"requests.{r}.{col}" for r in ("other_overdue_correction",
-                                                      "other_overdue_fee", "other_other")])
+            compare(
+                "requests_other_split",
+                col,
+                f"requests.other.{col}",
+                [
+                    f"requests.{r}.{col}"
+                    for r in ("other_overdue_correction", "other_overdue_fee", "other_other")
+                ],
+            )
     for row in request_rows(version):
-        compare("requests_row_total", row, f"requests.{row}.total",
-                [f"requests.{row}.{c}" for c in REQUEST_COLS[:-1]])
+        compare(
+            "requests_row_total",
+            row,
+            f"requests.{row}.total",
+            [f"requests.{row}.{c}" for c in REQUEST_COLS[:-1]],
+        )
     for group in APPEAL_GROUPS:
-        compare("appeals_totals", group, f"appeals.cases.{group}_total",
-                [f"appeals.cases.{group}_{o}" for o in APPEAL_OUTCOMES])
+        compare(
+            "appeals_totals",
+            group,
+            f"appeals.cases.{group}_total",
+            [f"appeals.cases.{group}_{o}" for o in APPEAL_OUTCOMES],
+        )
     return failures
 
 

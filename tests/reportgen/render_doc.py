@@ -34,7 +34,9 @@ def soffice_path() -> str:
     """The ``soffice`` executable, or ``DocConversionUnavailable``."""
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if not path:
-        raise DocConversionUnavailable("soffice (LibreOffice) is not installed; apt-get install libreoffice-writer")
+        raise DocConversionUnavailable(
+            "soffice (LibreOffice) is not installed; apt-get install libreoffice-writer"
+        )
     return path
 
 
@@ -46,7 +48,7 @@ def docx_to_doc_many(docx_payloads: list[bytes]) -> list[bytes]:
     todo = {d: p for d, p in zip(digests, docx_payloads) if not (cache / f"{d}.doc").exists()}
     pending = sorted(todo)
     for start in range(0, len(pending), BATCH_SIZE):
-        _convert({d: todo[d] for d in pending[start:start + BATCH_SIZE]}, cache)
+        _convert({d: todo[d] for d in pending[start : start + BATCH_SIZE]}, cache)
     return [(cache / f"{d}.doc").read_bytes() for d in digests]
 
 
@@ -60,15 +62,27 @@ def _convert(batch: dict[str, bytes], cache: Path) -> None:
             path.write_bytes(payload)
             inputs.append(str(path))
         out = work / "out"
-        command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-                   "--norestore", "--convert-to", "doc", "--outdir", str(out), *inputs]
-        result = subprocess.run(command, capture_output=True, text=True,
-                                timeout=120 + 5 * len(inputs))
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(out),
+            *inputs,
+        ]
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=120 + 5 * len(inputs)
+        )
         for digest in batch:
             produced = out / f"{digest}.doc"
             if not produced.exists():
-                raise RuntimeError(f"soffice did not convert {digest}.docx (exit {result.returncode}): "
-                                   f"{result.stderr.strip() or result.stdout.strip()}")
+                raise RuntimeError(
+                    f"soffice did not convert {digest}.docx (exit {result.returncode}): "
+                    f"{result.stderr.strip() or result.stdout.strip()}"
+                )
             # Move via a temporary name so a concurrent reader never sees half a file.
             staging = cache / f".{digest}.{os.getpid()}.tmp"
             shutil.copyfile(produced, staging)

@@ -50,8 +50,11 @@ def normalize_zip(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, ZIP_EPOCH), source.read(info.filename),
-                            compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(
+                zipfile.ZipInfo(info.filename, ZIP_EPOCH),
+                source.read(info.filename),
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 

@@ -22,11 +22,36 @@ from .model import GeneratedReport
 from .places import place_for_agency
 from .tables import Table, layout_grid
 
-PROVINCE_ICP = {"山东": "鲁", "黑龙": "黑", "宁夏": "宁", "江苏": "苏", "浙江": "浙", "安徽": "皖",
-                "福建": "闽", "江西": "赣", "河南": "豫", "湖北": "鄂", "湖南": "湘", "广东": "粤",
-                "广西": "桂", "四川": "蜀", "贵州": "黔", "云南": "滇", "陕西": "陕", "甘肃": "甘",
-                "河北": "冀", "山西": "晋", "内蒙": "蒙", "辽宁": "辽", "吉林": "吉", "海南": "琼",
-                "新疆": "新", "北京": "京", "上海": "沪", "重庆": "渝"}
+PROVINCE_ICP = {
+    "山东": "鲁",
+    "黑龙": "黑",
+    "宁夏": "宁",
+    "江苏": "苏",
+    "浙江": "浙",
+    "安徽": "皖",
+    "福建": "闽",
+    "江西": "赣",
+    "河南": "豫",
+    "湖北": "鄂",
+    "湖南": "湘",
+    "广东": "粤",
+    "广西": "桂",
+    "四川": "蜀",
+    "贵州": "黔",
+    "云南": "滇",
+    "陕西": "陕",
+    "甘肃": "甘",
+    "河北": "冀",
+    "山西": "晋",
+    "内蒙": "蒙",
+    "辽宁": "辽",
+    "吉林": "吉",
+    "海南": "琼",
+    "新疆": "新",
+    "北京": "京",
+    "上海": "沪",
+    "重庆": "渝",
+}
 HTML_SHAPES = ("html_table", "html_flat", "html_tabs")
 CELL_STYLE = "border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt"
 
@@ -91,21 +116,30 @@ def _table_html(table: Table, shape: str, style: dict) -> str:
     if shape == "html_flat":
         return "\n".join(f"<p>{escape(line)}</p>" for line in flat_lines(table))
     if shape == "html_tabs":
-        return "\n".join("<p>" + "\t".join(escape(f).replace("\n", "<br/>") for f in fields) + "</p>"
-                         for fields in tab_fields(table))
+        return "\n".join(
+            "<p>" + "\t".join(escape(f).replace("\n", "<br/>") for f in fields) + "</p>"
+            for fields in tab_fields(table)
+        )
     total = sum(table.widths)
     rows = []
     for row in table.rows:
         tds = []
         for cell in row:
-            spans = "".join(f' {name}="{n}"' for name, n in (("rowspan", cell.rowspan),
-                                                               ("colspan", cell.colspan)) if n > 1)
-            tds.append(f'<td{spans} valign="center" style="{CELL_STYLE}">{_cell_html(cell.text, style)}</td>')
+            spans = "".join(
+                f' {name}="{n}"'
+                for name, n in (("rowspan", cell.rowspan), ("colspan", cell.colspan))
+                if n > 1
+            )
+            tds.append(
+                f'<td{spans} valign="center" style="{CELL_STYLE}">{_cell_html(cell.text, style)}</td>'
+            )
         rows.append("<tr>" + "".join(tds) + "</tr>")
     colgroup = "".join(f'<col width="{round(600 * w / total)}"/>' for w in table.widths)
-    return ('<table border="1" cellspacing="0" cellpadding="0" width="600" '
-            'style="border-collapse:collapse;border:none">'
-            f"<colgroup>{colgroup}</colgroup><tbody>\n" + "\n".join(rows) + "\n</tbody></table>")
+    return (
+        '<table border="1" cellspacing="0" cellpadding="0" width="600" '
+        'style="border-collapse:collapse;border:none">'
+        f"<colgroup>{colgroup}</colgroup><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+    )
 
 
 def _cell_html(text: str, style: dict) -> str:
@@ -113,8 +147,10 @@ def _cell_html(text: str, style: dict) -> str:
         return '<p style="text-align:center">&nbsp;</p>'
     lines = [escape(line) for line in text.split("\n")]
     if style.get("cell_breaks") == "p":
-        return "".join(f'<p style="text-align:center"><span style="font-size:14px">{line}</span></p>'
-                       for line in lines)
+        return "".join(
+            f'<p style="text-align:center"><span style="font-size:14px">{line}</span></p>'
+            for line in lines
+        )
     return f'<p style="text-align:center"><span style="font-size:14px">{"<br/>".join(lines)}</span></p>'
 
 

@@ -39,18 +39,29 @@ MARGIN = 2 * cm
 def pdf_styles() -> dict[str, ParagraphStyle]:
     """Paragraph styles in the CID font, registered once per process."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    base = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=19, firstLineIndent=22,
-                          wordWrap="CJK")
+    base = ParagraphStyle(
+        "body", fontName=FONT, fontSize=11, leading=19, firstLineIndent=22, wordWrap="CJK"
+    )
     return {
         "para": base,
-        "title": ParagraphStyle("title", parent=base, fontSize=17, leading=26, alignment=TA_CENTER,
-                                firstLineIndent=0, spaceAfter=10),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontSize=17,
+            leading=26,
+            alignment=TA_CENTER,
+            firstLineIndent=0,
+            spaceAfter=10,
+        ),
         "date": ParagraphStyle("date", parent=base, alignment=TA_CENTER, firstLineIndent=0),
         "heading": ParagraphStyle("heading", parent=base, fontSize=12.5, spaceBefore=6),
         "subheading": base,
-        "signature": ParagraphStyle("signature", parent=base, alignment=TA_RIGHT, firstLineIndent=0),
-        "cell": ParagraphStyle("cell", fontName=FONT, fontSize=7.5, leading=9.5, alignment=TA_CENTER,
-                               wordWrap="CJK"),
+        "signature": ParagraphStyle(
+            "signature", parent=base, alignment=TA_RIGHT, firstLineIndent=0
+        ),
+        "cell": ParagraphStyle(
+            "cell", fontName=FONT, fontSize=7.5, leading=9.5, alignment=TA_CENTER, wordWrap="CJK"
+        ),
         "label": ParagraphStyle("label", fontName=FONT, fontSize=7.5, leading=9.5, wordWrap="CJK"),
     }
 
@@ -70,9 +81,17 @@ def render_pdf(report: GeneratedReport) -> bytes:
             text = escape(block.text).replace("\n", "<br/>")
             story.append(Paragraph(text, styles.get(block.kind, styles["para"])))
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=MARGIN, bottomMargin=MARGIN, invariant=True,
-                            title=metadata_title(report), author=report.agency)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        invariant=True,
+        title=metadata_title(report),
+        author=report.agency,
+    )
     footer = _footer(report) if report.style.get("page_numbers") else _no_footer
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
@@ -94,6 +113,7 @@ def _footer(report: GeneratedReport):
         canvas.setFont(FONT, 9)
         canvas.drawCentredString(A4[0] / 2, 1.2 * cm, number_format.format(n=doc.page))
         canvas.restoreState()
+
     return draw
 
 
@@ -107,8 +127,10 @@ def _pdf_table(table: Table, styles) -> PdfTable:
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     for r, row in enumerate(grid):
         for c, position in enumerate(row):
@@ -122,5 +144,9 @@ def _pdf_table(table: Table, styles) -> PdfTable:
     usable = A4[0] - 2 * MARGIN
     total = sum(table.widths)
     widths = [usable * w / total for w in table.widths]
-    return PdfTable(data, colWidths=widths, style=TableStyle(commands),
-                    repeatRows=table.header_rows if table.name != "active" else 0)
+    return PdfTable(
+        data,
+        colWidths=widths,
+        style=TableStyle(commands),
+        repeatRows=table.header_rows if table.name != "active" else 0,
+    )

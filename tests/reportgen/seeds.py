@@ -27,7 +27,9 @@ SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 def seed_paths(directory: Path = SHARED_SEEDS) -> list[Path]:
     """The seed text files, sorted; ``FileNotFoundError`` if the directory is missing."""
     if not directory.is_dir():
-        raise FileNotFoundError(f"seed directory {directory} not found (shared/ beside the project)")
+        raise FileNotFoundError(
+            f"seed directory {directory} not found (shared/ beside the project)"
+        )
     return sorted(directory.glob("*.txt"))
 
 
@@ -36,8 +38,9 @@ def seed_documents(seed_txt_path: str | Path) -> dict[str, bytes]:
     return seed_documents_many([seed_txt_path])[0]
 
 
-def seed_documents_many(paths: list[str | Path], *,
-                        formats: tuple[str, ...] = SEED_FORMATS) -> list[dict[str, bytes]]:
+def seed_documents_many(
+    paths: list[str | Path], *, formats: tuple[str, ...] = SEED_FORMATS
+) -> list[dict[str, bytes]]:
     """Like :func:`seed_documents` for several seeds, with one LibreOffice run for all DOCs.
 
     ``formats`` picks a subset of ``SEED_FORMATS``; leaving out 'doc' skips LibreOffice.
@@ -48,11 +51,15 @@ def seed_documents_many(paths: list[str | Path], *,
     texts = [Path(path).read_text(encoding="utf-8") for path in paths]
     makers = {"html": _html, "pdf": _pdf, "docx": _docx}
     needed = set(formats) | ({"docx"} if "doc" in formats else set())  # DOC is made from DOCX
-    documents = [{fmt: make(text) for fmt, make in makers.items() if fmt in needed} for text in texts]
+    documents = [
+        {fmt: make(text) for fmt, make in makers.items() if fmt in needed} for text in texts
+    ]
     if "doc" in formats:
         for document, doc in zip(documents, docx_to_doc_many([d["docx"] for d in documents])):
             document["doc"] = doc
-    return [{fmt: document[fmt] for fmt in SEED_FORMATS if fmt in formats} for document in documents]
+    return [
+        {fmt: document[fmt] for fmt in SEED_FORMATS if fmt in formats} for document in documents
+    ]
 
 
 def _lines(text: str) -> list[str]:
@@ -62,21 +69,34 @@ def _lines(text: str) -> list[str]:
 def _html(text: str) -> bytes:
     lines = _lines(text)
     body = "\n".join(f"<p>{escape(line)}</p>" for line in lines)
-    page = (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"/><title>{escape(lines[0].strip())}'
-            f'</title></head>\n<body><div class="article">\n{body}\n</div></body></html>\n')
+    page = (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"/><title>{escape(lines[0].strip())}'
+        f'</title></head>\n<body><div class="article">\n{body}\n</div></body></html>\n'
+    )
     return page.encode("utf-8")
 
 
 def _pdf(text: str) -> bytes:
     style = pdf_styles()["para"]
     # Paragraph collapses runs of whitespace; a TAB must still separate two numbers.
-    story = [Paragraph(xml_escape(line.replace("\t", " ").strip()) or " ", style) for line in _lines(text)]
+    story = [
+        Paragraph(xml_escape(line.replace("\t", " ").strip()) or " ", style)
+        for line in _lines(text)
+    ]
     buffer = io.BytesIO()
     # Metadata title as Word's PDF export sets it from the first line; reportlab's default
     # ('untitled', '(anonymous)') would be noise no real report carries.
-    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm,
-                      topMargin=2 * cm, bottomMargin=2 * cm, invariant=True,
-                      title=_lines(text)[0].strip(), author="").build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        topMargin=2 * cm,
+        bottomMargin=2 * cm,
+        invariant=True,
+        title=_lines(text)[0].strip(),
+        author="",
+    ).build(story)
     return buffer.getvalue()
 
 

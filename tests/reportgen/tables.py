@@ -67,11 +67,15 @@ def layout_grid(table: Table) -> list[list[tuple[Cell, bool] | None]]:
             while c < table.ncols and grid[r][c] is not None:
                 c += 1
             if c + cell.colspan > table.ncols or r + cell.rowspan > len(table.rows):
-                raise ValueError(f"{table.name}: cell {cell.text!r} at ({r},{c}) overflows the table")
+                raise ValueError(
+                    f"{table.name}: cell {cell.text!r} at ({r},{c}) overflows the table"
+                )
             for dr in range(cell.rowspan):
                 for dc in range(cell.colspan):
                     if grid[r + dr][c + dc] is not None:
-                        raise ValueError(f"{table.name}: cell {cell.text!r} overlaps at ({r + dr},{c + dc})")
+                        raise ValueError(
+                            f"{table.name}: cell {cell.text!r} overlaps at ({r + dr},{c + dc})"
+                        )
                     grid[r + dr][c + dc] = (cell, dr == 0 and dc == 0)
             c += cell.colspan
     return grid
@@ -84,7 +88,9 @@ def print_number(key: str, value: int | float, messiness: frozenset[str], style:
         if "money_yuan" in messiness:
             return _digits(f"{round(value * 10000)}元", messiness)
         if "money_unit" in messiness:
-            return _digits(f"{_plain(value)}{' ' if style.get('money_space') else ''}万元", messiness)
+            return _digits(
+                f"{_plain(value)}{' ' if style.get('money_space') else ''}万元", messiness
+            )
     if value == 0:
         if "dash_for_zero" in messiness:
             return "—"
@@ -107,7 +113,7 @@ def print_label(text: str, kind: str, messiness: frozenset[str], style: dict) ->
     lines = [text]
     width = style.get("wrap", {}).get(kind)
     if "wrapped_labels" in messiness and width and len(text) > width:
-        lines = [text[i:i + width] for i in range(0, len(text), width)]
+        lines = [text[i : i + width] for i in range(0, len(text), width)]
     if "spaced_labels" in messiness:
         lines = [_spaced(line) for line in lines]
     return "\n".join(lines)
@@ -119,12 +125,17 @@ def active_table(values: dict, version: str, messiness: frozenset[str], style: d
     for group in active_groups(version):
         rows.append([Cell(group["clause"], colspan=4, role="group")])
         headers = [Cell(print_label("信息内容", "column", messiness, style), role="header")]
-        headers += [Cell(print_label(label, "column", messiness, style), role="header")
-                    for label in group["cols"].values()]
+        headers += [
+            Cell(print_label(label, "column", messiness, style), role="header")
+            for label in group["cols"].values()
+        ]
         rows.append(_pad(headers, 4, style))
         for row, label in group["rows"].items():
             cells = [Cell(print_label(label, "level3", messiness, style))]
-            cells += [_value_cell(f"active.{row}.{col}", values, messiness, style) for col in group["cols"]]
+            cells += [
+                _value_cell(f"active.{row}.{col}", values, messiness, style)
+                for col in group["cols"]
+            ]
             rows.append(_pad(cells, 4, style))
     return Table("active", 4, rows, header_rows=0, widths=(3, 2, 2, 2))
 
@@ -141,12 +152,16 @@ def requests_table(values: dict, version: str, messiness: frozenset[str], style:
     header_total_first = style.get("total_in_first_header_row", False)
     top = [Cell(REQUEST_NOTE, rowspan=3, colspan=3, role="note")]
     if header_total_first:
-        top += [label("申请人情况", "wide", colspan=n_person - 1, role="header"),
-                label("总计", "header", rowspan=3, role="header")]
+        top += [
+            label("申请人情况", "wide", colspan=n_person - 1, role="header"),
+            label("总计", "header", rowspan=3, role="header"),
+        ]
     else:
         top += [label("申请人情况", "wide", colspan=n_person, role="header")]
-    middle = [label("自然人", "header", rowspan=2, role="header"),
-              label("法人或其他组织", "wide", colspan=5 + subtotal, role="header")]
+    middle = [
+        label("自然人", "header", rowspan=2, role="header"),
+        label("法人或其他组织", "wide", colspan=5 + subtotal, role="header"),
+    ]
     if not header_total_first:
         middle.append(label("总计", "header", rowspan=2, role="header"))
     bottom = [label(REQUEST_PERSON_LABELS[c], "header", role="header") for c in ORG_COLS]
@@ -163,17 +178,17 @@ def requests_table(values: dict, version: str, messiness: frozenset[str], style:
             cells.append(label(text, kind, rowspan=rowspan, colspan=colspan))
         numbers = _request_numbers(row, values, order, subtotal)
         if missing and missing[0] == row:
-            numbers = numbers[:missing[1]] + numbers[missing[1] + 1:]
+            numbers = numbers[: missing[1]] + numbers[missing[1] + 1 :]
         cells += [_number_cell(key, value, messiness, style) for key, value in numbers]
         cells += [Cell("", role="filler") for _ in range(n_person - len(numbers))]
         rows.append(cells)
     widths = (1.1, 1.9, 5.2) + (1.05,) * n_person
-    return Table("requests", ncols, rows, header_rows=3, widths=widths,
-                 meta={"row_order": order})
+    return Table("requests", ncols, rows, header_rows=3, widths=widths, meta={"row_order": order})
 
 
 def appeals_table(values: dict, messiness: frozenset[str], style: dict) -> Table:
     """四、行政复议、行政诉讼情况: three header rows over one row of fifteen numbers."""
+
     def label(text, **spans):
         kind = "wide" if spans.get("colspan", 1) > 1 else "header"
         return Cell(print_label(text, kind, messiness, style), role="header", **spans)
@@ -184,8 +199,11 @@ def appeals_table(values: dict, messiness: frozenset[str], style: dict) -> Table
         [label(text, rowspan=2) for text in outcome_labels]
         + [label(APPEAL_GROUP_LABELS[g], colspan=5) for g in APPEAL_GROUPS[1:]],
         [label(text) for _ in APPEAL_GROUPS[1:] for text in outcome_labels],
-        [_value_cell(f"appeals.cases.{g}_{o}", values, messiness, style)
-         for g in APPEAL_GROUPS for o in (*APPEAL_OUTCOMES, "total")],
+        [
+            _value_cell(f"appeals.cases.{g}_{o}", values, messiness, style)
+            for g in APPEAL_GROUPS
+            for o in (*APPEAL_OUTCOMES, "total")
+        ],
     ]
     return Table("appeals", 15, rows, header_rows=3, widths=(1,) * 15)
 
@@ -209,7 +227,7 @@ def split_table(table: Table, before_row: int) -> tuple[Table, Table]:
                 carried.append(replace(cell, text="", rowspan=overhang))
     below[0] = carried + below[0]
     first = replace(table, rows=above)
-    second = replace(table, rows=[list(r) for r in table.rows[:table.header_rows]] + below)
+    second = replace(table, rows=[list(r) for r in table.rows[: table.header_rows]] + below)
     return first, second
 
 
@@ -225,7 +243,7 @@ def _request_row_order(version: str, subtotal_row: bool) -> list[str]:
 def _label_spans(order: list[str]) -> dict[str, list[tuple[str, str, int, int]]]:
     """For each row, its label cells: (text, wrap kind, rowspan, colspan)."""
     spans: dict[str, list[tuple[str, str, int, int]]] = {}
-    outcome = order[order.index("granted"):order.index("total") + 1]
+    outcome = order[order.index("granted") : order.index("total") + 1]
     for row in order:
         level1, level2, level3 = REQUEST_ROW_LABELS[row]
         cells = []

@@ -18,8 +18,10 @@ SECTION_HEADINGS = {
     6: "六、其他需要报告的事项",
 }
 
-_LAWS = ("《中华人民共和国政府信息公开条例》（以下简称《条例》）",
-         "《中华人民共和国政府信息公开条例》")
+_LAWS = (
+    "《中华人民共和国政府信息公开条例》（以下简称《条例》）",
+    "《中华人民共和国政府信息公开条例》",
+)
 _NOTICE = {"2019": "国办公开办函〔2019〕60号", "2021": "国办公开办函〔2021〕30号"}
 
 _OPENINGS = (
@@ -74,8 +76,19 @@ _REMEDIES = (
     "针对以上问题，{we}将进一步完善工作机制，细化主动公开目录，加强重点领域信息公开，"
     "规范依申请公开办理流程，不断提升政务公开工作水平。",
 )
-_TOPICS = ("医疗卫生", "教育", "民政", "财政", "社会保障", "自然资源", "住房保障", "交通运输",
-           "农业农村", "市场监管", "安全生产")
+_TOPICS = (
+    "医疗卫生",
+    "教育",
+    "民政",
+    "财政",
+    "社会保障",
+    "自然资源",
+    "住房保障",
+    "交通运输",
+    "农业农村",
+    "市场监管",
+    "安全生产",
+)
 
 
 def cn_date(iso: str, spaced: bool = False) -> str:
@@ -88,29 +101,36 @@ def cn_date(iso: str, spaced: bool = False) -> str:
 def title_for(rng: random.Random, agency: str, short: str, year: int) -> str:
     """A report title in one of the shapes agencies use; a newline splits a two-line title."""
     name = short if short != agency and rng.random() < 0.3 else agency
-    return rng.choice([
-        f"{name}{year}年政府信息公开工作年度报告",
-        f"{name}\n{year}年政府信息公开工作年度报告",
-        f"{name}{year}年度政府信息公开工作年度报告",
-        f"{name}{year}年度政府信息公开工作报告",
-        f"{year}年{name}政府信息公开工作年度报告",
-    ])
+    return rng.choice(
+        [
+            f"{name}{year}年政府信息公开工作年度报告",
+            f"{name}\n{year}年政府信息公开工作年度报告",
+            f"{name}{year}年度政府信息公开工作年度报告",
+            f"{name}{year}年度政府信息公开工作报告",
+            f"{year}年{name}政府信息公开工作年度报告",
+        ]
+    )
 
 
 def preamble(rng: random.Random, agency: str, place_name: str, year: int, version: str) -> str:
     """The paragraph before section 1: legal basis, statistics period, contact."""
     law = rng.choice(_LAWS)
-    notice = ("和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作"
-              f"年度报告格式〉的通知》（{_NOTICE[version]}）")
+    notice = (
+        "和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作"
+        f"年度报告格式〉的通知》（{_NOTICE[version]}）"
+    )
     phone = f"0{rng.randint(310, 939)}-{rng.randint(2000000, 8999999)}"
-    return (f"根据{law}{notice if rng.random() < 0.5 else ''}要求，结合工作实际，编制本报告。"
-            f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
-            f"本报告电子版可在{place_name}人民政府门户网站查阅或下载。"
-            f"如对本报告有疑问，请联系{agency}办公室，联系电话：{phone}。")
+    return (
+        f"根据{law}{notice if rng.random() < 0.5 else ''}要求，结合工作实际，编制本报告。"
+        f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+        f"本报告电子版可在{place_name}人民政府门户网站查阅或下载。"
+        f"如对本报告有疑问，请联系{agency}办公室，联系电话：{phone}。"
+    )
 
 
-def requests_statement(year: int, received: int, carried: int, forward: int,
-                       reviews: int, suits: int, we: str) -> str:
+def requests_statement(
+    year: int, received: int, carried: int, forward: int, reviews: int, suits: int, we: str
+) -> str:
     """The sentences of section 1 that state how many requests and appeals there were."""
     if received == 0:
         text = f"{year}年，{we}未收到政府信息公开申请。"
@@ -125,41 +145,67 @@ def requests_statement(year: int, received: int, carried: int, forward: int,
     return text
 
 
-def section_texts(rng: random.Random, *, agency: str, we: str, gov: str, year: int,
-                  version: str, stated: dict[str, int]) -> dict[int, str]:
+def section_texts(
+    rng: random.Random,
+    *,
+    agency: str,
+    we: str,
+    gov: str,
+    year: int,
+    version: str,
+    stated: dict[str, int],
+) -> dict[int, str]:
     """Narrative of the six sections, paragraphs separated by newlines.
 
     ``stated`` holds the figures section 1 states: received, carried, forward, reviews, suits.
     Sections 2-4 are mostly their tables; they get at most a short lead-in here.
     """
+
     def fill(template: str) -> str:
-        return template.format(year=year, we=we, gov=gov, topic=rng.choice(_TOPICS),
-                               n=rng.randint(40, 1500), a=rng.randint(1, 30),
-                               b=rng.randint(1, 60), c=rng.randint(1, 40),
-                               d=rng.randint(20, 800))
+        return template.format(
+            year=year,
+            we=we,
+            gov=gov,
+            topic=rng.choice(_TOPICS),
+            n=rng.randint(40, 1500),
+            a=rng.randint(1, 30),
+            b=rng.randint(1, 60),
+            c=rng.randint(1, 40),
+            d=rng.randint(20, 800),
+        )
 
     requests = requests_statement(year, we=we, **stated)
     suffix = "" if version == "2021" else "情况"
     parts = [
         fill(rng.choice(_OPENINGS)),
-        f"（一）主动公开{suffix}", fill(rng.choice(_ACTIVE)), fill(rng.choice(_ACTIVE_MORE)),
-        f"（二）依申请公开{suffix}", requests,
-        f"（三）政府信息管理{suffix}", fill(rng.choice(_MANAGEMENT)),
+        f"（一）主动公开{suffix}",
+        fill(rng.choice(_ACTIVE)),
+        fill(rng.choice(_ACTIVE_MORE)),
+        f"（二）依申请公开{suffix}",
+        requests,
+        f"（三）政府信息管理{suffix}",
+        fill(rng.choice(_MANAGEMENT)),
         "（四）政府信息公开平台建设" if version == "2021" else "（四）平台建设情况",
         fill(rng.choice(_PLATFORM)),
-        f"（五）监督保障{suffix}", fill(rng.choice(_SUPERVISION)),
+        f"（五）监督保障{suffix}",
+        fill(rng.choice(_SUPERVISION)),
     ]
     section2 = fill(rng.choice(_ACTIVE)) if rng.random() < 0.2 else ""
-    problems = [f"存在的问题。{fill(rng.choice(_PROBLEMS))}", f"改进情况。{fill(rng.choice(_REMEDIES))}"]
+    problems = [
+        f"存在的问题。{fill(rng.choice(_PROBLEMS))}",
+        f"改进情况。{fill(rng.choice(_REMEDIES))}",
+    ]
     if version == "2019" and rng.random() < 0.5:
         problems.insert(0, f"{year - 1}年问题整改情况。{fill(rng.choice(_REMEDIES))}")
     problems = [ordinal + text for ordinal, text in zip(("（一）", "（二）", "（三）"), problems)]
-    other = rng.choice([
-        "无。",
-        f"{year}年度，{we}无其他需要报告的事项。",
-        f"本年度未收取信息处理费。{year}年，{we}共承办人大代表建议{rng.randint(0, 30)}件、"
-        f"政协委员提案{rng.randint(0, 40)}件，均已按时办结，满意率100%。",
-    ])
+    other = rng.choice(
+        [
+            "无。",
+            f"{year}年度，{we}无其他需要报告的事项。",
+            f"本年度未收取信息处理费。{year}年，{we}共承办人大代表建议{rng.randint(0, 30)}件、"
+            f"政协委员提案{rng.randint(0, 40)}件，均已按时办结，满意率100%。",
+        ]
+    )
     return {1: "\n".join(parts), 2: section2, 3: "", 4: "", 5: "\n".join(problems), 6: other}
 
 

@@ -23,24 +23,42 @@ from .model import (
 # Relative frequency of each outcome row when requests are settled (real reports: most are
 # granted, many "not held", petitions mis-filed as requests are common).
 OUTCOME_WEIGHTS = {
-    "granted": 40, "partial": 6, "denied_state_secret": 0.3, "denied_law_prohibited": 0.5,
-    "denied_three_security": 0.3, "denied_third_party": 1.5, "denied_internal_affairs": 1,
-    "denied_process_info": 2, "denied_enforcement_file": 1, "denied_query": 1,
-    "unavailable_not_held": 14, "unavailable_needs_creation": 3, "unavailable_unclear": 2,
-    "rejected_petition": 5, "rejected_repeat": 2, "rejected_publication": 0.5,
-    "rejected_excessive": 1, "rejected_confirmation": 0.5,
-    "other": 3, "other_overdue_correction": 2, "other_overdue_fee": 0.2, "other_other": 2,
+    "granted": 40,
+    "partial": 6,
+    "denied_state_secret": 0.3,
+    "denied_law_prohibited": 0.5,
+    "denied_three_security": 0.3,
+    "denied_third_party": 1.5,
+    "denied_internal_affairs": 1,
+    "denied_process_info": 2,
+    "denied_enforcement_file": 1,
+    "denied_query": 1,
+    "unavailable_not_held": 14,
+    "unavailable_needs_creation": 3,
+    "unavailable_unclear": 2,
+    "rejected_petition": 5,
+    "rejected_repeat": 2,
+    "rejected_publication": 0.5,
+    "rejected_excessive": 1,
+    "rejected_confirmation": 0.5,
+    "other": 3,
+    "other_overdue_correction": 2,
+    "other_overdue_fee": 0.2,
+    "other_other": 2,
 }
 
 
-def draw_values(rng: random.Random, version: str, level: str,
-                messiness: frozenset[str] = frozenset()) -> dict[str, int | float]:
+def draw_values(
+    rng: random.Random, version: str, level: str, messiness: frozenset[str] = frozenset()
+) -> dict[str, int | float]:
     """All template values for one report, satisfying every check of ``report-format.json``."""
     values: dict[str, int | float] = {}
     values.update(_active(rng, version, level, messiness))
     values.update(_requests(rng, version, level))
     values.update(_appeals(rng, level))
-    return {key: values[key] for key in template_keys(version)}  # printed order, like the gold files
+    return {
+        key: values[key] for key in template_keys(version)
+    }  # printed order, like the gold files
 
 
 def money_value(rng: random.Random, messiness: frozenset[str]) -> float | int:
@@ -60,7 +78,8 @@ def _active(rng, version, level, messiness):
             for key, value in _active_row(rng, version, row, scale, messiness).items():
                 values[f"active.{row}.{key}"] = value
     if "signed_deltas" in messiness and not any(
-            v > 0 for k, v in values.items() if k.endswith(".change")):
+        v > 0 for k, v in values.items() if k.endswith(".change")
+    ):
         values["active.licensing.change"] = rng.randint(1, 60)
         values["active.licensing.previous"] = max(values["active.licensing.previous"], 1)
     return values
@@ -70,14 +89,24 @@ def _active_row(rng, version, row, scale, messiness):
     if row == "fees" and version == "2021":
         return {"amount_wan_yuan": money_value(rng, messiness)}
     if row == "procurement":
-        return {"projects": rng.randint(0, 12 * scale), "amount_wan_yuan": money_value(rng, messiness)}
+        return {
+            "projects": rng.randint(0, 12 * scale),
+            "amount_wan_yuan": money_value(rng, messiness),
+        }
     if row in ("regulations", "normative_documents"):
         many = 0 if row == "regulations" and rng.random() < 0.8 else scale
         made = rng.randint(0, 6 * many)
         if version == "2021":
-            return {"issued": made, "repealed": rng.randint(0, 3 * many),
-                    "in_force": made + rng.randint(0, 60 * many)}
-        return {"made": made, "published": made, "total_published": made + rng.randint(0, 80 * many)}
+            return {
+                "issued": made,
+                "repealed": rng.randint(0, 3 * many),
+                "in_force": made + rng.randint(0, 60 * many),
+            }
+        return {
+            "made": made,
+            "published": made,
+            "total_published": made + rng.randint(0, 80 * many),
+        }
     sizes = {"licensing": 1500, "other_services": 400, "penalty": 600, "coercion": 20, "fees": 5}
     top = sizes[row] * scale
     decisions = rng.randint(0, top) if rng.random() < 0.7 else 0
@@ -106,15 +135,19 @@ def _requests(rng, version, level):
         settled = dict.fromkeys(rows, 0)
         for outcome in rng.choices(settle_rows, weights=weights, k=new + carried - forward):
             settled[outcome] += 1
-        settled.update(new=new, carried_over=carried, carried_forward=forward,
-                       total=new + carried - forward)
+        settled.update(
+            new=new, carried_over=carried, carried_forward=forward, total=new + carried - forward
+        )
         if version == "2021":
-            settled["other"] = sum(settled[r] for r in ("other_overdue_correction",
-                                                        "other_overdue_fee", "other_other"))
+            settled["other"] = sum(
+                settled[r] for r in ("other_overdue_correction", "other_overdue_fee", "other_other")
+            )
         for row in rows:
             values[f"requests.{row}.{col}"] = settled[row]
     for row in rows:
-        values[f"requests.{row}.total"] = sum(values[f"requests.{row}.{c}"] for c in REQUEST_COLS[:-1])
+        values[f"requests.{row}.total"] = sum(
+            values[f"requests.{row}.{c}"] for c in REQUEST_COLS[:-1]
+        )
     return values
 
 
@@ -135,8 +168,9 @@ def break_one_check(rng: random.Random, values: dict, version: str) -> tuple[str
     A single changed cell would break two rules at once (its row total and its column total),
     so each fault moves two cells that compensate for all rules but the chosen one.
     """
-    rule = rng.choice(["appeals_totals", "requests_balance", "requests_row_total",
-                       "requests_outcome_total"])
+    rule = rng.choice(
+        ["appeals_totals", "requests_balance", "requests_row_total", "requests_outcome_total"]
+    )
     step = rng.randint(1, 3)
     if rule == "appeals_totals":
         changed = [f"appeals.cases.{rng.choice(APPEAL_GROUPS)}_total"]
@@ -145,8 +179,12 @@ def break_one_check(rng: random.Random, values: dict, version: str) -> tuple[str
     elif rule == "requests_row_total":
         changed = ["requests.new.total", "requests.carried_forward.total"]
     else:
-        changed = ["requests.total.natural_person", "requests.total.total",
-                   "requests.new.natural_person", "requests.new.total"]
+        changed = [
+            "requests.total.natural_person",
+            "requests.total.total",
+            "requests.new.natural_person",
+            "requests.new.total",
+        ]
     for key in changed:
         values[key] += step
     failures = check_failures(values, version)

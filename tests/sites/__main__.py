@@ -21,14 +21,24 @@ from tests.sites.server import GovFarmServer
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.sites", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.sites", description=__doc__.split("\n\n")[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the farm as an HTTP forward proxy on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=8899, help="port to listen on (0 = any free port)")
+    serve = commands.add_parser(
+        "serve", help="serve the farm as an HTTP forward proxy on 127.0.0.1"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8899, help="port to listen on (0 = any free port)"
+    )
     serve.add_argument("--kind", choices=KINDS, default="test", help="which farm to serve")
     serve.add_argument("--csv", type=Path, help="write the sites list (CSV) for the crawler here")
-    serve.add_argument("--lifetime", type=float, default=3600.0,
-                       help="stop after this many seconds (0 = run until signalled); default 3600")
+    serve.add_argument(
+        "--lifetime",
+        type=float,
+        default=3600.0,
+        help="stop after this many seconds (0 = run until signalled); default 3600",
+    )
     args = parser.parse_args(argv)
     return serve_farm(args.port, args.kind, args.csv, args.lifetime)
 
@@ -40,6 +50,7 @@ def serve_farm(port: int, kind: str, csv_path: Path | None, lifetime: float) -> 
         csv_path.parent.mkdir(parents=True, exist_ok=True)
         csv_path.write_text(farm.sites_csv(), encoding="utf-8")
     server = GovFarmServer(farm.hosts, port=port)
+
     def stop(signum, frame):
         server.stop()
 

@@ -44,7 +44,12 @@ SEED_NAMES = {
 # A year written as a year (2019 ... 2029), but not one inside a document number such as
 # 国办公开办函〔2021〕30号, which names the template and must not move with the report.
 YEAR = re.compile(r"(?<![\d〔\[])(20[12]\d)(?![\d〕\]])")
-SECTION_HEADINGS = ("二、主动公开", "三、收到和处理", "四、政府信息公开行政复议", "五、存在的主要问题")
+SECTION_HEADINGS = (
+    "二、主动公开",
+    "三、收到和处理",
+    "四、政府信息公开行政复议",
+    "五、存在的主要问题",
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,9 @@ class SeedReport:
     @property
     def key(self) -> str:
         """Stable id of the content, for caches on disk."""
-        digest = hashlib.sha256(f"{GENERATOR_VERSION}\n{self.agency}\n{self.text}".encode()).hexdigest()
+        digest = hashlib.sha256(
+            f"{GENERATOR_VERSION}\n{self.agency}\n{self.text}".encode()
+        ).hexdigest()
         return digest[:24]
 
 
@@ -75,8 +82,9 @@ def seed_names() -> list[str]:
 
 
 @cache
-def seed_report(seed: str, agency: str | None = None, year: int | None = None,
-                place: str | None = None) -> SeedReport:
+def seed_report(
+    seed: str, agency: str | None = None, year: int | None = None, place: str | None = None
+) -> SeedReport:
     """The seed ``seed`` (file name, stem, or number such as "001"), re-attributed to ``agency`` in ``place`` and
     moved to ``year``. The tables' numbers stay the seed's own (its gold cells)."""
     stem = seed.removesuffix(".txt")
@@ -98,9 +106,15 @@ def seed_report(seed: str, agency: str | None = None, year: int | None = None,
         text = YEAR.sub(lambda m: str(int(m.group(1)) + shift), text)
         if published:
             published = f"{int(published[:4]) + shift}{published[4:]}"
-    return SeedReport(seed=f"{stem}.txt", agency=agency or gold["agency"], year=year or gold["year"],
-                      format_version=gold["format_version"], text=text, cells=gold["cells"],
-                      published=published)
+    return SeedReport(
+        seed=f"{stem}.txt",
+        agency=agency or gold["agency"],
+        year=year or gold["year"],
+        format_version=gold["format_version"],
+        text=text,
+        cells=gold["cells"],
+        published=published,
+    )
 
 
 # -- HTML -------------------------------------------------------------------------------------
@@ -118,11 +132,11 @@ def report_html(report: SeedReport, *, tables: bool = False) -> str:
         return "\n".join(_paragraph(line) for line in lines if line)
     starts = [_find_heading(lines, heading) for heading in SECTION_HEADINGS]
     rendered = tables_html(report.cells, report.format_version, FORMAT_PATH)
-    parts = [_paragraph(line) for line in lines[:starts[0]] if line]
+    parts = [_paragraph(line) for line in lines[: starts[0]] if line]
     for start, name in zip(starts, ("active", "requests", "appeals")):
         parts.append(f"<p><strong>{escape(lines[start])}</strong></p>")
         parts.append(rendered[name])
-    parts += [_paragraph(line) for line in lines[starts[3]:] if line]
+    parts += [_paragraph(line) for line in lines[starts[3] :] if line]
     return "\n".join(parts)
 
 
@@ -186,7 +200,9 @@ def report_pdf(report: SeedReport) -> bytes:
                 x += pdfmetrics.stringWidth(cell, font, row_size) + 2 * row_size
             next_line()
             continue
-        for piece in _wrap(line, width - 2 * margin, lambda s: pdfmetrics.stringWidth(s, font, size)):
+        for piece in _wrap(
+            line, width - 2 * margin, lambda s: pdfmetrics.stringWidth(s, font, size)
+        ):
             pdf.drawString(margin, y, piece)
             next_line()
     pdf.showPage()
@@ -266,12 +282,16 @@ def report_xls(report: SeedReport) -> bytes:
 
 
 def cache_dir() -> Path:
-    path = Path(os.environ.get("NIANBAO_FARM_CACHE", Path(tempfile.gettempdir()) / "nianbao-farm-cache"))
+    path = Path(
+        os.environ.get("NIANBAO_FARM_CACHE", Path(tempfile.gettempdir()) / "nianbao-farm-cache")
+    )
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def convert_with_soffice(sources: dict[str, bytes], source_ext: str, target_ext: str) -> dict[str, bytes]:
+def convert_with_soffice(
+    sources: dict[str, bytes], source_ext: str, target_ext: str
+) -> dict[str, bytes]:
     """Convert ``{cache_key: file bytes}`` with one LibreOffice run; ``{cache_key: converted}``.
 
     Results are cached under ``cache_dir()`` by key, so a test session converts at most once.
@@ -293,15 +313,25 @@ def convert_with_soffice(sources: dict[str, bytes], source_ext: str, target_ext:
             # A private profile: a running LibreOffice (or a parallel test worker) would otherwise
             # hold the profile lock and make this call return without converting anything.
             profile = (Path(work) / "profile").as_uri()
-            command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                       "--convert-to", target_ext, "--outdir", str(outdir), *inputs]
+            command = [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target_ext,
+                "--outdir",
+                str(outdir),
+                *inputs,
+            ]
             result = subprocess.run(command, capture_output=True, timeout=300, check=False)
             for key in missing:
                 produced = outdir / f"{key}.{target_ext}"
                 if not produced.exists():
                     raise RuntimeError(
                         f"soffice did not convert {key}.{source_ext} to .{target_ext} "
-                        f"(exit {result.returncode}): {result.stderr.decode(errors='replace')[-500:]}")
+                        f"(exit {result.returncode}): {result.stderr.decode(errors='replace')[-500:]}"
+                    )
                 temporary = cache / f".{key}.{target_ext}.{os.getpid()}"
                 shutil.copyfile(produced, temporary)
                 os.replace(temporary, cache / f"{key}.{target_ext}")

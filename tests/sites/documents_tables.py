@@ -23,7 +23,9 @@ def load_format(path: str) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def tables_html(cells: dict[str, int | None], version: str, format_path: str | Path) -> dict[str, str]:
+def tables_html(
+    cells: dict[str, int | None], version: str, format_path: str | Path
+) -> dict[str, str]:
     """``{"active": html, "requests": html, "appeals": html}`` for a report's gold ``cells``.
 
     ``version`` is the template version, "2019" or "2021". A cell missing from ``cells`` or None
@@ -40,7 +42,9 @@ def tables_html(cells: dict[str, int | None], version: str, format_path: str | P
 
 
 def _td(text, rowspan: int = 1, colspan: int = 1) -> str:
-    attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+    attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+        f' colspan="{colspan}"' if colspan > 1 else ""
+    )
     return f"<td{attrs}>{escape(_format_value(text))}</td>"
 
 
@@ -118,7 +122,8 @@ def _appeals_table(spec: dict, cells) -> str:
     rows = [
         _td("行政复议", colspan=5) + _td("行政诉讼", colspan=10),
         "".join(_td(label, rowspan=2) for label in outcomes)
-        + _td("未经复议直接起诉", colspan=5) + _td("复议后起诉", colspan=5),
+        + _td("未经复议直接起诉", colspan=5)
+        + _td("复议后起诉", colspan=5),
         "".join(_td(label) for label in outcomes * 2),
         "".join(_td(cells.get(f"appeals.cases.{col}")) for col in cols),
     ]
@@ -139,12 +144,18 @@ def tables_rows(cells: dict[str, int | None], version: str, format_path: str | P
             rows.append([label, *(cells.get(f"active.{key}.{col}") for col in cols)])
     requests = spec["requests"]
     skip = ROWS_2021_ONLY if version == "2019" else ROWS_2019_ONLY
-    rows += [[requests["label"]], ["", *(label.split("/")[-1] for label in requests["cols"].values())]]
+    rows += [
+        [requests["label"]],
+        ["", *(label.split("/")[-1] for label in requests["cols"].values())],
+    ]
     for key in requests["rows"]:
         if key not in skip:
             label = "".join(_label_path(requests["rows"][key]))
             rows.append([label, *(cells.get(f"requests.{key}.{col}") for col in requests["cols"])])
     appeals = spec["appeals"]
-    rows += [[appeals["label"]], list(appeals["cols"].values()),
-             [cells.get(f"appeals.cases.{col}") for col in appeals["cols"]]]
+    rows += [
+        [appeals["label"]],
+        list(appeals["cols"].values()),
+        [cells.get(f"appeals.cases.{col}") for col in appeals["cols"]],
+    ]
     return rows

@@ -77,4 +77,9 @@ def build_farm(kind: str = "test") -> Farm:
         }
         for b in builders
     ]
-    return Farm(hosts=hosts, sites_csv_rows=rows, expected=Expected([b.expected for b in builders]), state=state)
+    return Farm(
+        hosts=hosts,
+        sites_csv_rows=rows,
+        expected=Expected([b.expected for b in builders]),
+        state=state,
+    )

@@ -12,7 +12,12 @@ from html import escape
 from urllib.parse import parse_qsl, quote, urlencode
 
 from tests.sites import documents
-from tests.sites.farm_expected import ExpectedAttachment, ExpectedDecoy, ExpectedReport, ExpectedSite
+from tests.sites.farm_expected import (
+    ExpectedAttachment,
+    ExpectedDecoy,
+    ExpectedReport,
+    ExpectedSite,
+)
 from tests.sites.model import Handler, ListItem, Reply, Req, Routes, html_reply
 from tests.sites.platforms.endpoints import merge_routes
 
@@ -92,19 +97,36 @@ class DocumentStore:
         if kind == "jpg":
             return documents.report_jpg(report)
         if kind == "zip":
-            return documents.report_zip({f"{report.title}.pdf": self.file(report, "pdf"),
-                                         f"{report.title}.docx": self.file(report, "docx")})
+            return documents.report_zip(
+                {
+                    f"{report.title}.pdf": self.file(report, "pdf"),
+                    f"{report.title}.docx": self.file(report, "docx"),
+                }
+            )
         if kind == "doc":
-            raise RuntimeError(f"DOC for {report.title} was not converted: call need_word97() "
-                               "before the farm is built")
+            raise RuntimeError(
+                f"DOC for {report.title} was not converted: call need_word97() "
+                "before the farm is built"
+            )
         raise ValueError(f"unknown document kind {kind!r}")
 
 
 class SiteBuilder:
-    def __init__(self, *, host: str, name: str, region_code: str, level: str, platform: str,
-                 store: DocumentStore, state: FarmState, nav: list[tuple[str, str]],
-                 friends: list[tuple[str, str]], page_options: dict | None = None,
-                 start_path: str = "/"):
+    def __init__(
+        self,
+        *,
+        host: str,
+        name: str,
+        region_code: str,
+        level: str,
+        platform: str,
+        store: DocumentStore,
+        state: FarmState,
+        nav: list[tuple[str, str]],
+        friends: list[tuple[str, str]],
+        page_options: dict | None = None,
+        start_path: str = "/",
+    ):
         self.host, self.name = host, name
         self.store, self.state = store, state
         self.nav, self.friends = nav, friends
@@ -112,8 +134,14 @@ class SiteBuilder:
         self.page_options = page_options or {}
         self.routes: Routes = {}
         self._by_query: dict[str, dict[str, Handler]] = {}
-        self.expected = ExpectedSite(name=name, host=host, start_url=self.url(start_path),
-                                     region_code=region_code, level=level, platform=platform)
+        self.expected = ExpectedSite(
+            name=name,
+            host=host,
+            start_url=self.url(start_path),
+            region_code=region_code,
+            level=level,
+            platform=platform,
+        )
         self.routes[("*", "*")] = self._not_found
 
     def url(self, path: str) -> str:
@@ -137,9 +165,18 @@ class SiteBuilder:
         self._by_query[path][_query_key(urlencode(query))] = handler
         return f"{path}?{urlencode(query)}"
 
-    def page(self, path: str, title: str, body: str, *, crumbs: list[tuple[str, str]] = (),
-             charset: str | None = "utf-8", encoding: str = "utf-8",
-             extra_headers: list[tuple[str, str]] = (), **options) -> None:
+    def page(
+        self,
+        path: str,
+        title: str,
+        body: str,
+        *,
+        crumbs: list[tuple[str, str]] = (),
+        charset: str | None = "utf-8",
+        encoding: str = "utf-8",
+        extra_headers: list[tuple[str, str]] = (),
+        **options,
+    ) -> None:
         """An HTML page in the site's chrome; ``options`` are Reply fields (gzip, chunked …)."""
         html = self.render(title, body, crumbs=crumbs, charset=charset)
         merged = {**self.page_options, **options}
@@ -148,18 +185,24 @@ class SiteBuilder:
             reply = html_reply(html, charset=charset, encoding=encoding, **merged)
             reply.headers.extend(extra_headers)
             return reply
+
         self.route(path, handler)
 
-    def column(self, column_path: str, items: list[ListItem], list_pages, per_page: int = 5) -> None:
+    def column(
+        self, column_path: str, items: list[ListItem], list_pages, per_page: int = 5
+    ) -> None:
         """A list column in the site's CMS: newest first, paginated by the platform."""
         ordered = sorted(items, key=lambda item: item.date, reverse=True)
         self.add_routes(list_pages(column_path, ordered, per_page))
 
     def redirect(self, path: str, location: str, status: int = 301) -> None:
         reason = {301: "Moved Permanently", 302: "Found"}[status]
-        reply = Reply(status=status, reason=reason,
-                      headers=[("Location", location), ("Content-Type", "text/html")],
-                      body=f'<a href="{escape(location)}">{reason}</a>'.encode())
+        reply = Reply(
+            status=status,
+            reason=reason,
+            headers=[("Location", location), ("Content-Type", "text/html")],
+            body=f'<a href="{escape(location)}">{reason}</a>'.encode(),
+        )
         self.route(path, lambda req: reply)
 
     def robots(self, text: str) -> None:
@@ -176,8 +219,12 @@ class SiteBuilder:
     def render(self, title: str, body: str, *, crumbs=(), charset: str | None = "utf-8") -> str:
         nav = "".join(f'<li><a href="{href}">{label}</a></li>' for label, href in self.nav)
         trail = "".join(f' &gt; <a href="{href}">{label}</a>' for label, href in crumbs)
-        friends = "".join(f'<option value="{href}">{label}</option>' for label, href in self.friends)
-        friend_links = "".join(f'<a href="{href}" target="_blank">{label}</a> ' for label, href in self.friends)
+        friends = "".join(
+            f'<option value="{href}">{label}</option>' for label, href in self.friends
+        )
+        friend_links = "".join(
+            f'<a href="{href}" target="_blank">{label}</a> ' for label, href in self.friends
+        )
         meta = f'<meta charset="{charset}">' if charset else ""
         return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head>{meta}<title>{escape(title)}_{escape(self.name)}</title>
@@ -196,9 +243,17 @@ class SiteBuilder:
 网站标识码：{self.expected.region_code}0001 ICP备案号：ICP备05012345号</div>
 </body></html>"""
 
-    def article_body(self, title: str, content: str, date: str, source: str,
-                     attachments: list[tuple[str, str]] = ()) -> str:
-        files = "".join(f'<li><a href="{escape(href)}">{escape(text)}</a></li>' for href, text in attachments)
+    def article_body(
+        self,
+        title: str,
+        content: str,
+        date: str,
+        source: str,
+        attachments: list[tuple[str, str]] = (),
+    ) -> str:
+        files = "".join(
+            f'<li><a href="{escape(href)}">{escape(text)}</a></li>' for href, text in attachments
+        )
         files = f'<div class="fujian"><p>附件：</p><ul>{files}</ul></div>' if attachments else ""
         return f"""<div class="xxgk-meta"><table>
 <tr><td>索引号：</td><td>{self.expected.region_code}-{date.replace("-", "")}-001</td><td>发布机构：</td><td>{escape(source)}</td></tr>
@@ -212,15 +267,28 @@ class SiteBuilder:
 
     # -- reports and decoys --------------------------------------------------------------------
 
-    def report(self, path: str, report: documents.SeedReport, *, content: str, date: str,
-               attachments: list[Attachment] = (), title: str | None = None,
-               crumbs=(), flaky: bool = False, charset: str = "utf-8", **options) -> ListItem:
+    def report(
+        self,
+        path: str,
+        report: documents.SeedReport,
+        *,
+        content: str,
+        date: str,
+        attachments: list[Attachment] = (),
+        title: str | None = None,
+        crumbs=(),
+        flaky: bool = False,
+        charset: str = "utf-8",
+        **options,
+    ) -> ListItem:
         """A report's article page (``content``: html-table, html-text or attachment)."""
         title = title or report.title
         if content == "attachment":
             names = "、".join(f"《{a.name}》" for a in attachments)
-            body_html = (f"<p>现将{escape(report.title)}予以公开，全文详见附件{escape(names)}。</p>"
-                         "<p>如对本报告有疑问，请与本机关政务公开办公室联系。</p>")
+            body_html = (
+                f"<p>现将{escape(report.title)}予以公开，全文详见附件{escape(names)}。</p>"
+                "<p>如对本报告有疑问，请与本机关政务公开办公室联系。</p>"
+            )
         else:
             body_html = documents.report_html(report, tables=(content == "html-table"))
         page_url = self.url(path)
@@ -228,60 +296,116 @@ class SiteBuilder:
         for attachment in attachments:
             served_at = self._attachment(report, attachment, path)
             links.append((attachment.path, attachment.link_text or attachment.name))
-            expected.append(ExpectedAttachment(
-                url=self.url(served_at), filename=attachment.name, kind=attachment.kind,
-                name_source=attachment.name_source, needs_referer=attachment.needs_referer,
-                gzip=attachment.gzip))
+            expected.append(
+                ExpectedAttachment(
+                    url=self.url(served_at),
+                    filename=attachment.name,
+                    kind=attachment.kind,
+                    name_source=attachment.name_source,
+                    needs_referer=attachment.needs_referer,
+                    gzip=attachment.gzip,
+                )
+            )
         body = self.article_body(title, body_html, date, report.agency, links)
         # GBK pages are encoded strictly: a character GBK lacks fails the build, not the test.
         encoding = "gbk" if charset is None or charset.lower() == "gbk" else "utf-8"
         self.page(path, title, body, crumbs=crumbs, charset=charset, encoding=encoding, **options)
         if flaky:
             self._fail_first_time(path)
-        self.expected.reports.append(ExpectedReport(
-            url=page_url, title=title, agency=report.agency, year=report.year, seed=report.seed,
-            format_version=report.format_version, content=content, published=report.published,
-            attachments=expected, charset="gbk" if encoding != "utf-8" else "utf-8"))
+        self.expected.reports.append(
+            ExpectedReport(
+                url=page_url,
+                title=title,
+                agency=report.agency,
+                year=report.year,
+                seed=report.seed,
+                format_version=report.format_version,
+                content=content,
+                published=report.published,
+                attachments=expected,
+                charset="gbk" if encoding != "utf-8" else "utf-8",
+            )
+        )
         return ListItem(title=title, href=path, date=date)
 
-    def flipbook_report(self, book_path: str, report: documents.SeedReport, book_pages, *,
-                        date: str, lines_per_page: int = 30) -> ListItem:
+    def flipbook_report(
+        self,
+        book_path: str,
+        report: documents.SeedReport,
+        book_pages,
+        *,
+        date: str,
+        lines_per_page: int = 30,
+    ) -> ListItem:
         """A report published only as a flip book; the list links straight to the book."""
         lines = [line.strip() for line in report.text.splitlines() if line.strip()]
-        pages = ["\n".join(lines[i:i + lines_per_page]) for i in range(0, len(lines), lines_per_page)]
+        pages = [
+            "\n".join(lines[i : i + lines_per_page]) for i in range(0, len(lines), lines_per_page)
+        ]
         self.add_routes(book_pages(book_path, pages))
-        self.expected.reports.append(ExpectedReport(
-            url=self.url(book_path), title=report.title, agency=report.agency, year=report.year,
-            seed=report.seed, format_version=report.format_version, content="flipbook",
-            published=report.published))
+        self.expected.reports.append(
+            ExpectedReport(
+                url=self.url(book_path),
+                title=report.title,
+                agency=report.agency,
+                year=report.year,
+                seed=report.seed,
+                format_version=report.format_version,
+                content="flipbook",
+                published=report.published,
+            )
+        )
         return ListItem(title=report.title, href=book_path, date=date)
 
-    def decoy(self, path: str, title: str, reason: str, text: str, *, date: str,
-              source: str | None = None, crumbs=()) -> ListItem:
+    def decoy(
+        self,
+        path: str,
+        title: str,
+        reason: str,
+        text: str,
+        *,
+        date: str,
+        source: str | None = None,
+        crumbs=(),
+    ) -> ListItem:
         """A page that looks like a report in a list but is not one (``reason`` says what)."""
         paragraphs = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n") if p.strip())
-        self.page(path, title, self.article_body(title, paragraphs, date, source or self.name),
-                  crumbs=crumbs)
+        self.page(
+            path,
+            title,
+            self.article_body(title, paragraphs, date, source or self.name),
+            crumbs=crumbs,
+        )
         self.expected.decoys.append(ExpectedDecoy(url=self.url(path), title=title, reason=reason))
         return ListItem(title=title, href=path, date=date)
 
-    def reposted_report(self, path: str, report: documents.SeedReport, *, date: str,
-                        crumbs=()) -> ListItem:
+    def reposted_report(
+        self, path: str, report: documents.SeedReport, *, date: str, crumbs=()
+    ) -> ListItem:
         """Another agency's report copied onto this site: a real report, but out of scope."""
         body = self.article_body(report.title, documents.report_html(report), date, report.agency)
         self.page(path, report.title, body, crumbs=crumbs)
-        self.expected.decoys.append(ExpectedDecoy(url=self.url(path), title=report.title,
-                                                  reason="out_of_scope"))
+        self.expected.decoys.append(
+            ExpectedDecoy(url=self.url(path), title=report.title, reason="out_of_scope")
+        )
         return ListItem(title=report.title, href=path, date=date)
 
     # -- attachments ---------------------------------------------------------------------------
 
-    def _attachment(self, report: documents.SeedReport, attachment: Attachment, page_path: str) -> str:
+    def _attachment(
+        self, report: documents.SeedReport, attachment: Attachment, page_path: str
+    ) -> str:
         """Serve one attachment; returns its path (and query) on this host."""
         if attachment.kind in ("doc", "wps"):
             self.store.need_word97(report)
-        headers = [("Content-Type", CONTENT_TYPES[attachment.kind] if attachment.name_source == "link"
-                    else "application/octet-stream")]
+        headers = [
+            (
+                "Content-Type",
+                CONTENT_TYPES[attachment.kind]
+                if attachment.name_source == "link"
+                else "application/octet-stream",
+            )
+        ]
         disposition = _disposition(attachment.name, attachment.name_source)
         if disposition:
             headers.append(("Content-Disposition", disposition))
@@ -291,10 +415,18 @@ class SiteBuilder:
             referer = (req.header("Referer") or "").split("#")[0]
             if attachment.needs_referer and referer != page_url:
                 # Hotlink protection, as nginx valid_referers does it.
-                return Reply(status=403, reason="Forbidden", headers=[("Content-Type", "text/html")],
-                             body=b"<html><body><h1>403 Forbidden</h1></body></html>")
-            return Reply(headers=list(headers), body=self.store.file(report, attachment.kind),
-                         gzip=attachment.gzip, chunked=attachment.chunked)
+                return Reply(
+                    status=403,
+                    reason="Forbidden",
+                    headers=[("Content-Type", "text/html")],
+                    body=b"<html><body><h1>403 Forbidden</h1></body></html>",
+                )
+            return Reply(
+                headers=list(headers),
+                body=self.store.file(report, attachment.kind),
+                gzip=attachment.gzip,
+                chunked=attachment.chunked,
+            )
 
         path, _, query = attachment.path.partition("?")
         if not path.startswith("/"):
@@ -313,16 +445,23 @@ class SiteBuilder:
         def handler(req: Req) -> Reply:
             if key not in self.state.failed_once:
                 self.state.failed_once.add(key)
-                return Reply(status=500, reason="Internal Server Error",
-                             headers=[("Content-Type", "text/html; charset=utf-8")],
-                             body="<html><body><h1>HTTP Status 500 – Internal Server Error</h1>"
-                                  "<p>数据库连接超时，请稍后再试。</p></body></html>".encode())
+                return Reply(
+                    status=500,
+                    reason="Internal Server Error",
+                    headers=[("Content-Type", "text/html; charset=utf-8")],
+                    body="<html><body><h1>HTTP Status 500 – Internal Server Error</h1>"
+                    "<p>数据库连接超时，请稍后再试。</p></body></html>".encode(),
+                )
             return healthy(req)
+
         self.routes[("GET", path)] = handler
 
     def _not_found(self, req: Req) -> Reply:
-        body = self.render("页面不存在", '<div class="error"><h2>404</h2><p>抱歉，您访问的页面不存在或已删除。'
-                                         '</p><p><a href="/">返回首页</a></p></div>')
+        body = self.render(
+            "页面不存在",
+            '<div class="error"><h2>404</h2><p>抱歉，您访问的页面不存在或已删除。'
+            '</p><p><a href="/">返回首页</a></p></div>',
+        )
         return html_reply(body, status=404, reason="Not Found", **self.page_options)
 
 

@@ -53,60 +53,122 @@ class Portal:
     home_headers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def build_portal(b: SiteBuilder, portal: Portal, departments: list[Department], list_pages,
-                 *, per_page: int = 5) -> None:
+def build_portal(
+    b: SiteBuilder, portal: Portal, departments: list[Department], list_pages, *, per_page: int = 5
+) -> None:
     """Home, news, leaders, interaction, disclosure, directory and department pages."""
     news = _news(b, portal)
     columns = [
-        ("政府信息公开指南", _simple(b, sibling(portal.disclosure, "zn.html"), "政府信息公开指南",
-                               f"为了更好地提供政府信息公开服务，根据《条例》编制本指南。{portal.place}人民政府办公室负责本机关政府信息公开日常工作。")),
-        ("政府信息公开制度", _simple(b, sibling(portal.disclosure, "zd.html"), "政府信息公开制度",
-                               "主动公开制度、依申请公开制度、保密审查制度、考核评议制度。")),
-        ("法定主动公开内容", _simple(b, sibling(portal.disclosure, "fdzdgknr.html"), "法定主动公开内容",
-                               "机构职能、政策文件、规划信息、财政信息、行政执法、人事信息。")),
+        (
+            "政府信息公开指南",
+            _simple(
+                b,
+                sibling(portal.disclosure, "zn.html"),
+                "政府信息公开指南",
+                f"为了更好地提供政府信息公开服务，根据《条例》编制本指南。{portal.place}人民政府办公室负责本机关政府信息公开日常工作。",
+            ),
+        ),
+        (
+            "政府信息公开制度",
+            _simple(
+                b,
+                sibling(portal.disclosure, "zd.html"),
+                "政府信息公开制度",
+                "主动公开制度、依申请公开制度、保密审查制度、考核评议制度。",
+            ),
+        ),
+        (
+            "法定主动公开内容",
+            _simple(
+                b,
+                sibling(portal.disclosure, "fdzdgknr.html"),
+                "法定主动公开内容",
+                "机构职能、政策文件、规划信息、财政信息、行政执法、人事信息。",
+            ),
+        ),
         ("政府信息公开年报", portal.annual_column),
-        ("依申请公开", _simple(b, sibling(portal.disclosure, "ysqgk.html"), "依申请公开",
-                             "申请人可通过在线申请、信函申请、当面申请等方式提出政府信息公开申请。")),
+        (
+            "依申请公开",
+            _simple(
+                b,
+                sibling(portal.disclosure, "ysqgk.html"),
+                "依申请公开",
+                "申请人可通过在线申请、信函申请、当面申请等方式提出政府信息公开申请。",
+            ),
+        ),
         ("部门信息公开", portal.directory),
         *portal.disclosure_extra,
     ]
     dept_links = "".join(f'<li><a href="{d.page}">{escape(d.name)}</a></li>' for d in departments)
-    column_links = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in columns)
-    b.page(portal.disclosure, "政府信息公开",
-           f'<div class="xxgk-nav"><h3>政府信息公开</h3><ul>{column_links}</ul></div>'
-           f'<div class="bmxxgk"><h3>部门信息公开</h3><ul>{dept_links}</ul></div>',
-           crumbs=[("政府信息公开", portal.disclosure)])
-    b.page(portal.directory, "部门信息公开",
-           f'<div class="bmml"><h3>部门信息公开目录</h3><ul>{dept_links}</ul></div>',
-           crumbs=[("政府信息公开", portal.disclosure), ("部门信息公开", portal.directory)])
+    column_links = "".join(
+        f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in columns
+    )
+    b.page(
+        portal.disclosure,
+        "政府信息公开",
+        f'<div class="xxgk-nav"><h3>政府信息公开</h3><ul>{column_links}</ul></div>'
+        f'<div class="bmxxgk"><h3>部门信息公开</h3><ul>{dept_links}</ul></div>',
+        crumbs=[("政府信息公开", portal.disclosure)],
+    )
+    b.page(
+        portal.directory,
+        "部门信息公开",
+        f'<div class="bmml"><h3>部门信息公开目录</h3><ul>{dept_links}</ul></div>',
+        crumbs=[("政府信息公开", portal.disclosure), ("部门信息公开", portal.directory)],
+    )
     for dept in departments:
-        b.page(dept.page, dept.name,
-               f'<div class="dept"><h2>{escape(dept.name)}</h2><ul>'
-               f'<li><a href="{sibling(dept.page, "jgzn.html")}">机构职能</a></li>'
-               f'<li><a href="{dept.column}">政府信息公开年报</a></li></ul>'
-               f'<p>{escape(dept.name)}是{escape(portal.place)}人民政府工作部门。</p></div>',
-               crumbs=[("部门信息公开", portal.directory), (dept.name, dept.page)])
-        _simple(b, sibling(dept.page, "jgzn.html"), f"{dept.name}机构职能",
-                f"{dept.name}负责贯彻执行有关方针政策和法律法规，拟订本行业发展规划并组织实施。")
+        b.page(
+            dept.page,
+            dept.name,
+            f'<div class="dept"><h2>{escape(dept.name)}</h2><ul>'
+            f'<li><a href="{sibling(dept.page, "jgzn.html")}">机构职能</a></li>'
+            f'<li><a href="{dept.column}">政府信息公开年报</a></li></ul>'
+            f"<p>{escape(dept.name)}是{escape(portal.place)}人民政府工作部门。</p></div>",
+            crumbs=[("部门信息公开", portal.directory), (dept.name, dept.page)],
+        )
+        _simple(
+            b,
+            sibling(dept.page, "jgzn.html"),
+            f"{dept.name}机构职能",
+            f"{dept.name}负责贯彻执行有关方针政策和法律法规，拟订本行业发展规划并组织实施。",
+        )
         b.column(dept.column, dept.items, list_pages, per_page=per_page)
-    leaders = _simple(b, "/ldzc/index.html", "领导之窗",
-                      f"{portal.place}人民政府领导分工：市长主持政府全面工作；副市长分管发展改革、财政、卫生健康等工作。")
-    interaction = _simple(b, "/hdjl/index.html", "互动交流",
-                          "领导信箱 在线访谈 征集调查 常见问题")
-    site_map = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in b.nav + columns)
+    leaders = _simple(
+        b,
+        "/ldzc/index.html",
+        "领导之窗",
+        f"{portal.place}人民政府领导分工：市长主持政府全面工作；副市长分管发展改革、财政、卫生健康等工作。",
+    )
+    interaction = _simple(b, "/hdjl/index.html", "互动交流", "领导信箱 在线访谈 征集调查 常见问题")
+    site_map = "".join(
+        f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in b.nav + columns
+    )
     b.page("/wzdt.html", "网站地图", f'<div class="wzdt"><ul>{site_map}</ul></div>')
     _simple(b, "/lxwm.html", "联系我们", f"{b.name}办公室 电话：0000-12345678（工作日 8:30-17:30）")
-    b.route("/css/style.css", lambda req: Reply(headers=[("Content-Type", "text/css")],
-                                                 body=b"body{font-family:SimSun,serif}.nav li{float:left}"))
+    b.route(
+        "/css/style.css",
+        lambda req: Reply(
+            headers=[("Content-Type", "text/css")],
+            body=b"body{font-family:SimSun,serif}.nav li{float:left}",
+        ),
+    )
     _home(b, portal, news, columns, leaders, interaction)
 
 
 def _home(b: SiteBuilder, portal: Portal, news, columns, leaders: str, interaction: str) -> None:
-    news_links = "".join(f'<li><a href="{href}">{escape(title)}</a><span>{day}</span></li>'
-                         for title, href, day in news)
-    disclosure = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in columns[:5])
-    services = "".join(f'<li><a href="{href}" target="_blank">{label}</a></li>' for label, href in SERVICE_LINKS)
-    extra = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in portal.home_extra)
+    news_links = "".join(
+        f'<li><a href="{href}">{escape(title)}</a><span>{day}</span></li>'
+        for title, href, day in news
+    )
+    disclosure = "".join(
+        f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in columns[:5]
+    )
+    services = "".join(
+        f'<li><a href="{href}" target="_blank">{label}</a></li>' for label, href in SERVICE_LINKS
+    )
+    extra = "".join(
+        f'<li><a href="{href}">{escape(label)}</a></li>' for label, href in portal.home_extra
+    )
     body = f"""<div class="banner"><img src="/images/banner.jpg" alt=""></div>
 <div class="news"><h3><a href="{portal.news}">要闻动态</a></h3><ul>{news_links}</ul></div>
 <div class="zwgk"><h3><a href="{portal.disclosure}">政府信息公开</a></h3><ul>{disclosure}</ul></div>
@@ -121,12 +183,24 @@ def _news(b: SiteBuilder, portal: Portal) -> list[tuple[str, str, str]]:
         title = template.format(place=portal.place, unit=portal.unit)
         day = (date(2023, 3, 1) - timedelta(days=7 * n)).isoformat()
         path = portal.news_article.format(n=n)
-        body = b.article_body(title, f"<p>{escape(title)}。会议强调，要坚持稳中求进工作总基调，"
-                                     "扎实做好各项工作。</p>", day, f"{portal.place}融媒体中心")
+        body = b.article_body(
+            title,
+            f"<p>{escape(title)}。会议强调，要坚持稳中求进工作总基调，扎实做好各项工作。</p>",
+            day,
+            f"{portal.place}融媒体中心",
+        )
         b.page(path, title, body, crumbs=[("新闻中心", portal.news)])
         news.append((title, path, day))
-    links = "".join(f'<li><a href="{href}">{escape(title)}</a><span>{day}</span></li>' for title, href, day in news)
-    b.page(portal.news, "新闻中心", f'<ul class="list">{links}</ul>', crumbs=[("新闻中心", portal.news)])
+    links = "".join(
+        f'<li><a href="{href}">{escape(title)}</a><span>{day}</span></li>'
+        for title, href, day in news
+    )
+    b.page(
+        portal.news,
+        "新闻中心",
+        f'<ul class="list">{links}</ul>',
+        crumbs=[("新闻中心", portal.news)],
+    )
     return news
 
 
@@ -147,14 +221,21 @@ def plain_list_pages(column_path: str, items: list[ListItem], per_page: int = 5)
     names = ["list.html"] + [f"list_{n}.html" for n in range(2, count + 1)]
     routes = {}
     for index, name in enumerate(names):
-        chunk = items[index * per_page:(index + 1) * per_page]
-        rows = "".join(f'<tr><td><a href="{escape(i.href)}">{escape(i.title)}</a></td><td>{i.date}</td></tr>'
-                       for i in chunk) or '<tr><td colspan="2">暂无信息</td></tr>'
+        chunk = items[index * per_page : (index + 1) * per_page]
+        rows = (
+            "".join(
+                f'<tr><td><a href="{escape(i.href)}">{escape(i.title)}</a></td><td>{i.date}</td></tr>'
+                for i in chunk
+            )
+            or '<tr><td colspan="2">暂无信息</td></tr>'
+        )
         prev = f'<a href="{names[index - 1]}">上一页</a>' if index else ""
         nxt = f'<a href="{names[index + 1]}">下一页</a>' if index + 1 < count else ""
-        html = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>'
-                f'<body><table class="list">{rows}</table><div class="page">{prev} {nxt} '
-                f'第{index + 1}页/共{count}页</div></body></html>')
+        html = (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年报</title></head>'
+            f'<body><table class="list">{rows}</table><div class="page">{prev} {nxt} '
+            f"第{index + 1}页/共{count}页</div></body></html>"
+        )
         routes[("GET", directory + name)] = _static(html)
     routes[("GET", column_path)] = routes[("GET", directory + "list.html")]
     return routes
@@ -163,6 +244,7 @@ def plain_list_pages(column_path: str, items: list[ListItem], per_page: int = 5)
 def _static(html: str):
     def handler(req: Req) -> Reply:
         return html_reply(html)
+
     return handler
 
 
@@ -175,8 +257,11 @@ def calendar_trap(b: SiteBuilder, path: str, start: str = "2024-01-01") -> str:
         except ValueError:
             day = date.fromisoformat(start)
         following = (day + timedelta(days=1)).isoformat()
-        html = b.render(f"活动日历 {day}", f'<div class="rili"><h2>{day:%Y年%m月%d日}</h2><p>今日无活动安排。</p>'
-                                         f'<a href="{path}?date={following}">下一页</a></div>')
+        html = b.render(
+            f"活动日历 {day}",
+            f'<div class="rili"><h2>{day:%Y年%m月%d日}</h2><p>今日无活动安排。</p>'
+            f'<a href="{path}?date={following}">下一页</a></div>',
+        )
         return html_reply(html, **b.page_options)
 
     b.route(path, day_page)

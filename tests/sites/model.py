@@ -8,8 +8,8 @@ serves them (first page at ``column_path``), including any API or POST endpoint 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import parse_qs
 
 
@@ -63,7 +63,9 @@ Handler = Callable[[Req], Reply]
 Routes = dict[tuple[str, str], Handler]
 
 
-def html_reply(html: str, *, charset: str | None = "utf-8", encoding: str = "utf-8", **kwargs) -> Reply:
+def html_reply(
+    html: str, *, charset: str | None = "utf-8", encoding: str = "utf-8", **kwargs
+) -> Reply:
     """An HTML page; ``charset=None`` leaves the charset out of Content-Type (the GBK trap)."""
     content_type = "text/html" if charset is None else f"text/html; charset={charset}"
     return Reply(headers=[("Content-Type", content_type)], body=html.encode(encoding), **kwargs)

@@ -89,16 +89,21 @@ class RecrawlFarm:
             if old_href not in body:
                 raise AssertionError(f"{page_url} does not link {old_url}")
             return body.replace(old_href, new_href)
+
         self.revise(page_url, relink)
 
     def unlink(self, page_url: str, target_url: str) -> None:
         """Drop ``page_url``'s link to ``target_url`` (which is still served, but found no more)."""
-        link = re.compile(rb'<a [^>]*href="' + re.escape(urlsplit(target_url).path.encode()) + rb'"[^>]*>.*?</a>', re.S)
+        link = re.compile(
+            rb'<a [^>]*href="' + re.escape(urlsplit(target_url).path.encode()) + rb'"[^>]*>.*?</a>',
+            re.S,
+        )
 
         def drop(body: bytes) -> bytes:
             if not link.search(body):
                 raise AssertionError(f"{page_url} does not link {target_url}")
             return link.sub(b"", body)
+
         self.revise(page_url, drop)
 
     # --- serving -------------------------------------------------------------------------------
@@ -110,9 +115,12 @@ class RecrawlFarm:
             url = request_url(req)
             if url in self.gone:
                 status = self.gone[url]
-                return Reply(status=status, reason=GONE_REASONS[status],
-                             headers=[("Content-Type", "text/html; charset=utf-8")],
-                             body=f"<html><body><h1>{status}</h1></body></html>".encode())
+                return Reply(
+                    status=status,
+                    reason=GONE_REASONS[status],
+                    headers=[("Content-Type", "text/html; charset=utf-8")],
+                    body=f"<html><body><h1>{status}</h1></body></html>".encode(),
+                )
             reply = handler(req)
             if req.method != "GET" or reply.status != 200:
                 return reply
@@ -121,13 +129,18 @@ class RecrawlFarm:
             if url in self.edits:
                 reply.body = self.edits[url](reply.body)
             validators = self._validators(url, reply.body, policy)
-            asked = {name: req.header(name) for name in ("If-None-Match", "If-Modified-Since") if req.header(name)}
+            asked = {
+                name: req.header(name)
+                for name in ("If-None-Match", "If-Modified-Since")
+                if req.header(name)
+            }
             if asked:
                 self.conditional.append((url, asked))
             if policy.honoured and asked and self._unchanged(asked, validators):
                 return Reply(status=304, reason="Not Modified", headers=validators)
             reply.headers.extend(validators)
             return reply
+
         return answer
 
     def _validators(self, url: str, body: bytes, policy: Validators) -> list[tuple[str, str]]:
@@ -135,18 +148,24 @@ class RecrawlFarm:
         if policy.etag:
             headers.append(("ETag", f'"{hashlib.sha1(body).hexdigest()[:20]}"'))
         if policy.last_modified:
-            headers.append(("Last-Modified", format_datetime(self.modified.get(url, PUBLISHED), usegmt=True)))
+            headers.append(
+                ("Last-Modified", format_datetime(self.modified.get(url, PUBLISHED), usegmt=True))
+            )
         return headers
 
     @staticmethod
     def _unchanged(asked: dict[str, str], validators: list[tuple[str, str]]) -> bool:
         sent = dict(validators)
         if "If-None-Match" in asked:  # RFC 9110 13.2.2: If-None-Match wins over If-Modified-Since
-            return "ETag" in sent and sent["ETag"] in [tag.strip() for tag in asked["If-None-Match"].split(",")]
+            return "ETag" in sent and sent["ETag"] in [
+                tag.strip() for tag in asked["If-None-Match"].split(",")
+            ]
         if "Last-Modified" not in sent:
             return False
         try:
-            return parsedate_to_datetime(sent["Last-Modified"]) <= parsedate_to_datetime(asked["If-Modified-Since"])
+            return parsedate_to_datetime(sent["Last-Modified"]) <= parsedate_to_datetime(
+                asked["If-Modified-Since"]
+            )
         except (TypeError, ValueError):
             return False
 

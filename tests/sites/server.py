@@ -174,8 +174,12 @@ class GovFarmServer:
                     return
                 if not keep_alive:
                     return
-        except (ConnectionError, asyncio.TimeoutError, asyncio.IncompleteReadError,
-                asyncio.CancelledError):
+        except (
+            ConnectionError,
+            asyncio.TimeoutError,
+            asyncio.IncompleteReadError,
+            asyncio.CancelledError,
+        ):
             return
         finally:
             self._connections.discard(task)
@@ -185,9 +189,12 @@ class GovFarmServer:
         """Read one request's body, answer it; returns whether the connection stays open."""
         method, target, version, headers = _parse_head(head)
         if method == "CONNECT":
-            reply = _plain(405, "Method Not Allowed",
-                           "CONNECT refused: the farm imitates plain-HTTP sites only; HTTPS "
-                           "tunnels are not imitated. Use http:// URLs through this proxy.")
+            reply = _plain(
+                405,
+                "Method Not Allowed",
+                "CONNECT refused: the farm imitates plain-HTTP sites only; HTTPS "
+                "tunnels are not imitated. Use http:// URLs through this proxy.",
+            )
             reply.headers.append(("Allow", "GET, HEAD, POST"))
             await self._send(writer, method, target, reply)
             return False
@@ -208,7 +215,7 @@ class GovFarmServer:
             await self._send(writer, method, url, reply)
         finally:
             stats.in_flight -= 1
-        connection = (_header(headers, "Connection") or _header(headers, "Proxy-Connection") or "")
+        connection = _header(headers, "Connection") or _header(headers, "Proxy-Connection") or ""
         if version == "HTTP/1.0":
             return connection.lower() == "keep-alive"
         return connection.lower() != "close"
@@ -219,16 +226,21 @@ class GovFarmServer:
             if req.host in ("127.0.0.1", "localhost", ""):
                 return self._index_page()
             # What a real proxy says when the name does not resolve.
-            return _plain(502, "Bad Gateway",
-                          f"Unknown host {req.host!r}: it is not one of the farm's sites "
-                          "(a real proxy would have failed its DNS lookup).")
+            return _plain(
+                502,
+                "Bad Gateway",
+                f"Unknown host {req.host!r}: it is not one of the farm's sites "
+                "(a real proxy would have failed its DNS lookup).",
+            )
         handler = _route(routes, req.method, req.path)
         if handler is None:
             return _plain(404, "Not Found", f"No page at {req.path}")
         try:
             reply = handler(req)
         except Exception:  # noqa: BLE001  (any handler bug becomes a 500 and a recorded error)
-            error = f"{req.method} http://{req.host}{req.path}?{req.query}\n{traceback.format_exc()}"
+            error = (
+                f"{req.method} http://{req.host}{req.path}?{req.query}\n{traceback.format_exc()}"
+            )
             self.errors.append(error)
             return _plain(500, "Internal Server Error", "farm handler error:\n" + error)
         if not isinstance(reply, Reply):
@@ -238,10 +250,12 @@ class GovFarmServer:
 
     def _index_page(self) -> Reply:
         links = "".join(f'<li><a href="http://{h}/">{h}</a></li>' for h in sorted(self.hosts))
-        html = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Government site farm"
-                "</title></head><body><h1>Imitation government sites</h1><p>Set this server as "
-                f"your HTTP proxy ({self.proxy_url}) to browse them.</p><ul>{links}</ul>"
-                "</body></html>")
+        html = (
+            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Government site farm'
+            "</title></head><body><h1>Imitation government sites</h1><p>Set this server as "
+            f"your HTTP proxy ({self.proxy_url}) to browse them.</p><ul>{links}</ul>"
+            "</body></html>"
+        )
         return Reply(headers=[("Content-Type", "text/html; charset=utf-8")], body=html.encode())
 
     async def _send(self, writer, method: str, url: str, reply: Reply) -> None:
@@ -286,7 +300,7 @@ def split_chunks(payload: bytes) -> list[bytes]:
     pieces, start, index = [], 0, 0
     while start < len(payload):
         size = CHUNK_SIZES[index % len(CHUNK_SIZES)]
-        pieces.append(payload[start:start + size])
+        pieces.append(payload[start : start + size])
         start += size
         index += 1
     return pieces
@@ -297,9 +311,12 @@ def _has_body(status: int) -> bool:
 
 
 def _plain(status: int, reason: str, text: str) -> Reply:
-    return Reply(status=status, reason=reason,
-                 headers=[("Content-Type", "text/plain; charset=utf-8")],
-                 body=text.encode("utf-8"))
+    return Reply(
+        status=status,
+        reason=reason,
+        headers=[("Content-Type", "text/plain; charset=utf-8")],
+        body=text.encode("utf-8"),
+    )
 
 
 def _route(routes: Routes, method: str, path: str):
@@ -307,7 +324,7 @@ def _route(routes: Routes, method: str, path: str):
     if path.endswith("/"):
         candidates.append(path + "index.html")
     for candidate in candidates:
-        for wanted in ([method, "GET"] if method == "HEAD" else [method]):
+        for wanted in [method, "GET"] if method == "HEAD" else [method]:
             if (wanted, candidate) in routes:
                 return routes[(wanted, candidate)]
     return routes.get(FALLBACK)

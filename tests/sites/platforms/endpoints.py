@@ -54,8 +54,12 @@ def merge_routes(*all_routes: Routes) -> Routes:
             ):
                 clash = set(existing.columns) & set(handler.columns)
                 if clash:
-                    raise ValueError(f"{route}: two columns both answer for {existing.key}={sorted(clash)}")
-                merged[route] = SharedEndpoint(existing.key, {**existing.columns, **handler.columns})
+                    raise ValueError(
+                        f"{route}: two columns both answer for {existing.key}={sorted(clash)}"
+                    )
+                merged[route] = SharedEndpoint(
+                    existing.key, {**existing.columns, **handler.columns}
+                )
             else:
                 raise ValueError(f"two different handlers for {route}")
     return merged

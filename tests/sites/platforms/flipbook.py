@@ -32,7 +32,9 @@ def book_pages(book_path: str, page_texts: list[str]) -> Routes:
         ("GET", f"{root}mobile/javascript/config.js"): _script(config),
     }
     for number, text in enumerate(page_texts, start=1):
-        routes[("GET", f"{root}files/basic-html/page{number}.html")] = _html(_text_page(number, count, text))
+        routes[("GET", f"{root}files/basic-html/page{number}.html")] = _html(
+            _text_page(number, count, text)
+        )
     return routes
 
 
@@ -45,7 +47,9 @@ def _html(body: str):
 
 def _script(body: str):
     def handler(req: Req) -> Reply:
-        return Reply(headers=[("Content-Type", "application/javascript")], body=body.encode("utf-8"))
+        return Reply(
+            headers=[("Content-Type", "application/javascript")], body=body.encode("utf-8")
+        )
 
     return handler
 

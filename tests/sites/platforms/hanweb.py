@@ -97,7 +97,10 @@ $(document).ready(function(){{
 </script>"""
     main = f'<div class="zfxxgk-list">{island}</div>'
     return page(
-        "政府信息公开年报", main, scripts=scripts, head='<meta name="Maketime" content="2021-01-22 10:00:00">'
+        "政府信息公开年报",
+        main,
+        scripts=scripts,
+        head='<meta name="Maketime" content="2021-01-22 10:00:00">',
     )
 
 
@@ -106,7 +109,9 @@ def _answer(req: Req, items: list[ListItem], column_id: str, unit_id: str) -> Re
     missing = [name for name in REQUIRED_FIELDS if name not in fields]
     if missing or fields.get("unitid") != unit_id:
         # The real proxy answers a request it cannot place with an empty datastore.
-        return _xml_reply("<datastore><totalrecord>0</totalrecord><recordset></recordset></datastore>")
+        return _xml_reply(
+            "<datastore><totalrecord>0</totalrecord><recordset></recordset></datastore>"
+        )
     try:
         start = int(fields["startrecord"])
         end = int(fields["endrecord"])

@@ -40,13 +40,20 @@ def list_pages(column_path: str, items: list[ListItem], per_page: int = 5) -> Ro
     def api(req: Req) -> Reply:
         return _answer(req, items, per_page)
 
-    return {("GET", column_path): column_page, ("GET", API_PATH): SharedEndpoint("pageId", {page_id: api})}
+    return {
+        ("GET", column_path): column_page,
+        ("GET", API_PATH): SharedEndpoint("pageId", {page_id: api}),
+    }
 
 
 def page_id_of(column_path: str) -> str:
     """jpaas column pages are ``/col/col1229292680/index.html``; pageId is that number."""
     found = re.search(r"/col(\d+)/", column_path)
-    return found.group(1) if found else str(1229000000 + zlib.crc32(column_path.encode("utf-8")) % 1_000_000)
+    return (
+        found.group(1)
+        if found
+        else str(1229000000 + zlib.crc32(column_path.encode("utf-8")) % 1_000_000)
+    )
 
 
 def _column_page(page_id: str) -> str:
@@ -81,7 +88,12 @@ def _answer(req: Req, items: list[ListItem], per_page: int) -> Reply:
     missing = [name for name in QUERY_FIELDS if not args.get(name)]
     if missing:
         return _json_reply(
-            {"success": False, "code": "400", "message": f"缺少参数{','.join(missing)}", "data": None},
+            {
+                "success": False,
+                "code": "400",
+                "message": f"缺少参数{','.join(missing)}",
+                "data": None,
+            },
             status=400,
         )
     try:
@@ -90,7 +102,8 @@ def _answer(req: Req, items: list[ListItem], per_page: int) -> Reply:
         page_size = int(param_json.get("pageSize", per_page))
     except (ValueError, TypeError, AttributeError):
         return _json_reply(
-            {"success": False, "code": "400", "message": "paramJson格式错误", "data": None}, status=400
+            {"success": False, "code": "400", "message": "paramJson格式错误", "data": None},
+            status=400,
         )
     if page_no < 1 or page_size < 1:
         return _json_reply(
@@ -107,12 +120,17 @@ def _answer(req: Req, items: list[ListItem], per_page: int) -> Reply:
         f'<div class="pagination" id="page_{escape(TAG_ID)}" pageNo="{page_no}" rows="{page_size}" count="{len(items)}">'
         f'<a href="javascript:void(0)" class="first">首页</a><a href="javascript:void(0)" class="next">下一页</a></div>'
     )
-    return _json_reply({"success": True, "code": "200", "message": "操作成功", "data": {"html": html}})
+    return _json_reply(
+        {"success": True, "code": "200", "message": "操作成功", "data": {"html": html}}
+    )
 
 
 def _json_reply(payload: dict, status: int = 200) -> Reply:
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     reason = "OK" if status == 200 else "Bad Request"
     return Reply(
-        status=status, reason=reason, headers=[("Content-Type", "application/json;charset=UTF-8")], body=body
+        status=status,
+        reason=reason,
+        headers=[("Content-Type", "application/json;charset=UTF-8")],
+        body=body,
     )

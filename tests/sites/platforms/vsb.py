@@ -88,7 +88,9 @@ def _pb_sys_pager(current: int, total: int, column_name: str, record_count: int)
     )
     parts.append(f'<span class="p_t">共{record_count}条</span> <span class="p_pages">')
     if current == 1:
-        parts.append('<span class="p_first_d p_fun_d">首页</span><span class="p_prev_d p_fun_d">上页</span>')
+        parts.append(
+            '<span class="p_first_d p_fun_d">首页</span><span class="p_prev_d p_fun_d">上页</span>'
+        )
     else:
         parts.append(_link(1, total, current, column_name, "首页", "p_first p_fun"))
         parts.append(_link(current - 1, total, current, column_name, "上页", "p_prev p_fun"))
@@ -104,7 +106,9 @@ def _pb_sys_pager(current: int, total: int, column_name: str, record_count: int)
             parts.append(_link(number, total, current, column_name, str(number), "p_no"))
         previous = number
     if current == total:
-        parts.append('<span class="p_next_d p_fun_d">下页</span><span class="p_last_d p_fun_d">尾页</span>')
+        parts.append(
+            '<span class="p_next_d p_fun_d">下页</span><span class="p_last_d p_fun_d">尾页</span>'
+        )
     else:
         parts.append(_link(current + 1, total, current, column_name, "下页", "p_next p_fun"))
         parts.append(_link(total, total, current, column_name, "尾页", "p_last p_fun"))
