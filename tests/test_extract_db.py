@@ -134,8 +134,10 @@ def test_schema_has_the_public_tables_keys_and_indexes(db):
             fk.other_table == "reports" and fk.column == "report_id"
             for fk in db.table(table).foreign_keys
         )
+
     def indexed(table):
         return [tuple(index.columns) for index in db.table(table).indexes]
+
     assert ("agency", "year") in indexed("reports")
     assert ("year", "region_code") in indexed("reports")
     assert ("rule", "ok") in indexed("checks")

@@ -465,10 +465,10 @@ def test_a_killed_recrawl_resumes_and_keeps_its_revisits(tmp_path):
         for key, handler in list(routes.items()):
             routes[key] = slowed(handler, 0.03)
     (tmp_path / "sites.csv").write_text(farm.sites_csv(), encoding="utf-8")
+
     def command(name):
-        return crawl_command(
-            tmp_path / "sites.csv", tmp_path, jobdir=tmp_path / "job", found=name
-        )  # noqa: E731
+        return crawl_command(tmp_path / "sites.csv", tmp_path, jobdir=tmp_path / "job", found=name)  # noqa: E731
+
     with GovFarmServer(site.hosts) as server:
         first = subprocess.run(
             command("first.jsonl"),
