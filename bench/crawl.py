@@ -51,7 +51,7 @@ use_project_imports()
 from warcio.archiveiterator import ArchiveIterator
 
 from bench.farm import MAX_DELAY, MIN_DELAY, BenchFarm, build_bench_farm
-from tests.sites.server import GovFarmServer
+from imitation.server import GovFarmServer
 
 # Scrapy 2.19 with the asyncio reactor does not enforce CONCURRENT_REQUESTS_PER_DOMAIN when
 # DOWNLOAD_DELAY is 0: Downloader._process_queue starts a download as a task, and the slot's

@@ -3,7 +3,7 @@
     python bench/extract.py [--html 200] [--pdf 60] [--docx 60] [--doc 8]
                             [--growth 50,100,200,400,800] [--quick] [--json PATH]
 
-The documents are synthetic reports from ``tests/reportgen`` (``corpus(n)``: both templates,
+The documents are synthetic reports from ``imitation/reportgen`` (``corpus(n)``: both templates,
 clean and messy), rendered as HTML (the three HTML shapes in turn), PDF, DOCX and DOC (DOC by
 LibreOffice, cached on disk after the first run). Only the two per-document steps are timed:
 ``extract.documents.read_document`` then ``extract.parse.parse_report`` — no WARC reading, no
@@ -127,7 +127,7 @@ def make_documents(
     counts: dict[str, int], notes: list[str]
 ) -> dict[str, list[tuple[bytes, str, str]]]:
     """(payload, content type, file name) per type; DOC left out when LibreOffice is missing."""
-    from tests.reportgen import (
+    from imitation.reportgen import (
         MEDIA_TYPES,
         DocConversionUnavailable,
         corpus,
@@ -151,7 +151,7 @@ def make_documents(
     ]
     if counts["doc"]:
         try:
-            from tests.reportgen.render_doc import docx_to_doc_many
+            from imitation.reportgen.render_doc import docx_to_doc_many
 
             documents["doc"] = [
                 _document(p, "doc", r.name, MEDIA_TYPES)

@@ -2,8 +2,8 @@
 
     python bench/extract_accuracy.py [--n 200] [--seed 0] [--json bench/results/extract_accuracy.json]
 
-Builds a corpus of synthetic reports with known values (``tests/reportgen``), renders each in
-every source type, and also wraps the five real seeds (``../shared/seeds``) as HTML, PDF, DOCX
+Builds a corpus of synthetic reports with known values (``imitation/reportgen``), renders each in
+every source type, and also wraps the five real seeds (``imitation/seeds``) as HTML, PDF, DOCX
 and DOC. Each document goes through ``extract.documents.read_document`` and
 ``extract.parse.parse_report``; only those two are timed. Prints cell accuracy per table and
 source type, accuracy per messiness flag, the documents whose agency/year/template version came
@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from extract.documents import read_document  # noqa: E402
 from extract.parse import parse_report  # noqa: E402
-from tests.reportgen import MEDIA_TYPES, SOURCE_TYPES, corpus, render_many  # noqa: E402
-from tests.reportgen.render_doc import docx_to_doc_many  # noqa: E402
-from tests.reportgen.seeds import SEED_FORMATS, SHARED_SEEDS, seed_documents_many, seed_paths  # noqa: E402
+from imitation.reportgen import MEDIA_TYPES, SOURCE_TYPES, corpus, render_many  # noqa: E402
+from imitation.reportgen.render_doc import docx_to_doc_many  # noqa: E402
+from imitation.reportgen.seeds import SEED_FORMATS, seed_documents_many, seed_paths
+from imitation.seeds import GOLD_DIR
 
 TABLES = ("active", "requests", "appeals")
 SEED_MEDIA = {
@@ -101,7 +102,7 @@ def seed_cases(formats: list[str]) -> list[Case]:
     paths = seed_paths()
     cases = []
     for path, documents in zip(paths, seed_documents_many(paths, formats=tuple(formats))):
-        gold = json.loads((SHARED_SEEDS / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
+        gold = json.loads((GOLD_DIR / f"{path.stem}.json").read_text(encoding="utf-8"))
         nullable = set(gold.get("accept_null", ()))
         expected = {
             key: [value, None] if key in nullable else [value]

@@ -26,11 +26,11 @@ from dataclasses import dataclass, replace
 from html import escape
 from itertools import count
 
-from tests.sites.documents import SeedReport, seed_report
-from tests.sites.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder
-from tests.sites.farm_portal import plain_list_pages
-from tests.sites.model import Handler, ListItem, Reply, Req, Routes
-from tests.sites.platforms import hanweb, jsonapi, trs, vsb
+from imitation.documents import SeedReport, seed_report
+from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder
+from imitation.farm_portal import plain_list_pages
+from imitation.model import Handler, ListItem, Reply, Req, Routes
+from imitation.platforms import hanweb, jsonapi, trs, vsb
 
 MIN_DELAY, MAX_DELAY = 0.050, 0.200
 # One host in five on each CMS would over-weight the script-driven lists; real portals are

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from extract.format import col_keys, parse_key, row_keys
+from nianbao.format import col_keys, parse_key, row_keys
 
 Values = Mapping[tuple[str, str, str], "int | float | None"]
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from crawler.discovery.agencies import report_agency
-from crawler.discovery.regions import is_within, leading_regions, region_by_code
-from crawler.discovery.reports import TitleKind, classify_title, report_year
 from extract import checks
 from extract import db as store
 from extract.parse import NarrativeFigure
 from extract.versions import versions_apart
+from nianbao.agencies import report_agency
+from nianbao.regions import is_within, leading_regions, region_by_code
+from nianbao.titles import TitleKind, classify_title, report_year
 
 logger = logging.getLogger(__name__)
 

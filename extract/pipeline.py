@@ -26,17 +26,17 @@ from archive.reader import (
     iter_records,
     read_record,
 )
-from crawler.discovery.reports import TitleKind, classify_title, report_year
 from extract import books
 from extract import db as store
 from extract.documents import DocumentError, read_document, sniff_type
 from extract.documents.model import SOURCE_TYPES
 from extract.documents.ziparchive import iter_zip_documents
-from extract.format import key_str
 from extract.merge import best_title, resolve_reports
 from extract.parse import parse_report
 from extract.summary import Summary
 from extract.versions import import_crawls, refresh_versions
+from nianbao.format import key_str
+from nianbao.titles import TitleKind, classify_title, report_year
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ one token and finds nothing. Two ways around that: segment the text into words f
 and index the words, or index every 3-character sequence (FTS5's ``trigram`` tokenizer, SQLite
 3.34+). Trigram matching is substring matching: a query finds every report that contains it,
 whatever a segmenter would have made of the surrounding text. Measured on the test fixture
-(the five real reports in ``shared/seeds``, 32 queries, 141 report–query pairs where the text
+(the five real reports in ``imitation/seeds``, 32 queries, 141 report–query pairs where the text
 contains the query): trigram over the indexed text found 141, jieba-segmented text in a
 ``unicode61`` index (query segmented the same way, searched as a phrase) found 130 — it never
 finds 第三方合法权益 or 公开出版物, which it cuts differently inside a sentence than alone.

@@ -11,7 +11,7 @@ What it adds:
   ``extract/report-format.json``) with their printed order, so views can show a report's
   tables in their printed shape.
 - ``regions`` — name, city and province of every ``reports.region_code`` (from
-  :mod:`crawler.discovery.regions`), so reports can be faceted and summed by province.
+  :mod:`nianbao.regions`), so reports can be faceted and summed by province.
 - views ``report_requests_summary`` (one row per report, the request table's key figures),
   ``report_requests_table`` (one row per report and request-table row, seven columns),
   ``report_appeals_table`` (one row per report, fifteen columns) and ``report_active_table``
@@ -28,7 +28,7 @@ from pathlib import Path
 import sqlite_utils
 
 from extract import db as store
-from extract import format as report_format
+from nianbao import format as report_format
 
 REQUEST_COLS = report_format.col_keys("requests", "2021")
 APPEAL_COLS = report_format.col_keys("appeals", "2021")
@@ -102,7 +102,7 @@ def label_rows() -> list[dict]:
 def region_rows(codes: list[str]) -> list[dict]:
     """One ``regions`` row per code: its name and the city and province it lies in."""
     try:
-        from crawler.discovery.regions import region_by_code
+        from nianbao.regions import region_by_code
     except ImportError:  # the region data is optional here: fall back to the codes alone
         region_by_code = None
     rows = []

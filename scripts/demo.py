@@ -1,6 +1,6 @@
 """The whole job on the bundled offline demo: imitation sites → crawl → WARC → extract → SQLite.
 
-The imitation government sites (tests/sites) are served on 127.0.0.1 behind a forward proxy, so
+The imitation government sites (package `imitation`) are served on 127.0.0.1 behind a forward proxy, so
 the crawl sees real-looking *.gov.cn URLs and touches no real site. Run it with ``make demo``.
 """
 
@@ -15,11 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from imitation.farm import build_farm
+from imitation.server import GovFarmServer
 
-from tests.sites.farm import build_farm  # noqa: E402
-from tests.sites.server import GovFarmServer  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # The imitation sites answer at once; these keep the crawl polite but quick.
 DEMO_SETTINGS = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sites.farm import Farm, build_farm
-from tests.sites.server import GovFarmServer
+from imitation.farm import Farm, build_farm
+from imitation.server import GovFarmServer
 
 
 @pytest.fixture(scope="session")

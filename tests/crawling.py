@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive.reader import iter_records
-from tests.sites.farm import Farm, build_farm
-from tests.sites.server import GovFarmServer, Sent
+from imitation.farm import Farm, build_farm
+from imitation.server import GovFarmServer, Sent
 
 ROOT = Path(__file__).resolve().parent.parent
 # The imitation sites answer at once: no politeness delays, quick retries, a short endless pager.

@@ -6,7 +6,7 @@ wrong cell shows.
 
 from __future__ import annotations
 
-from extract.format import cell_keys
+from nianbao.format import cell_keys
 
 # Printed request-row labels in table order (group labels on the first row of their group).
 REQUEST_LABELS = {

@@ -15,9 +15,9 @@ import threading
 import pytest
 
 from crawler.browser import tls
-from tests.sites.browser_sites import BrowserSites
-from tests.sites.model import Reply, Req
-from tests.sites.server import GovFarmServer, render_head, split_chunks
+from imitation.browser_sites import BrowserSites
+from imitation.model import Reply, Req
+from imitation.server import GovFarmServer, render_head, split_chunks
 from tests.test_browser_crawl import crawl
 
 pytestmark = pytest.mark.timeout(180)

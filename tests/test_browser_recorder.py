@@ -12,8 +12,8 @@ from playwright.async_api import async_playwright
 from crawler.browser import tls
 from crawler.browser.launch import Upstream, launch_options
 from crawler.browser.recorder import RecordingProxy
-from tests.sites.browser_sites import FIDELITY_HOST, fidelity_routes
-from tests.sites.server import GovFarmServer, split_chunks
+from imitation.browser_sites import FIDELITY_HOST, fidelity_routes
+from imitation.server import GovFarmServer, split_chunks
 
 pytestmark = pytest.mark.timeout(120)
 

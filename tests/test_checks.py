@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from extract import checks
-from extract.format import parse_key
 from extract.parse import NarrativeFigure
+from imitation.seeds import gold_files
+from nianbao.format import parse_key
 
-GOLD = sorted(
-    Path(__file__).resolve().parents[1].joinpath("..", "shared", "seeds", "gold").glob("*.json")
-)
+GOLD = gold_files()
 
 
 def gold_values(name_prefix: str) -> tuple[dict, str]:

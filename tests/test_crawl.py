@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from imitation.farm import build_farm
+from imitation.server import GovFarmServer
 from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items, slowed
-from tests.sites.farm import build_farm
-from tests.sites.server import GovFarmServer
 
 
 @pytest.fixture(scope="module")

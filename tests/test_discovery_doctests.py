@@ -1,16 +1,26 @@
-"""The examples in the discovery modules' docstrings are true."""
+"""The examples in the domain and discovery modules' docstrings are true."""
 
 import doctest
 import importlib
 
 import pytest
 
-MODULES = ["agencies", "attachments", "links", "regions", "reports", "scope", "traps"]
+MODULES = [
+    "nianbao.agencies",
+    "nianbao.deadline",
+    "nianbao.regions",
+    "nianbao.titles",
+    "crawler.discovery.attachments",
+    "crawler.discovery.links",
+    "crawler.discovery.reports",
+    "crawler.discovery.scope",
+    "crawler.discovery.traps",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
-    module = importlib.import_module(f"crawler.discovery.{name}")
+    module = importlib.import_module(name)
     result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0

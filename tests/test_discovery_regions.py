@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.discovery.regions import (
+from nianbao.regions import (
     is_within,
     leading_regions,
     region_by_code,

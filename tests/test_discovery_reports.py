@@ -1,14 +1,14 @@
 """report_year, report_agency, is_report_page and in_scope."""
 
 import json
-from pathlib import Path
 
 import pytest
 
-from crawler.discovery.agencies import in_scope, report_agency
-from crawler.discovery.reports import is_report_page, normalize_title, report_year
-
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+from crawler.discovery.reports import is_report_page
+from imitation.seeds import SEEDS_DIR as SEEDS
+from imitation.seeds import seed_texts
+from nianbao.agencies import in_scope, report_agency
+from nianbao.titles import normalize_title, report_year
 
 
 @pytest.mark.parametrize(
@@ -93,9 +93,7 @@ def test_report_agency_none_when_no_body_is_named(title):
 
 
 def _seed_texts():
-    if not SEEDS.is_dir():
-        pytest.skip(f"shared seeds not found at {SEEDS}")
-    for path in sorted(SEEDS.glob("*.txt")):
+    for path in seed_texts():
         gold = json.loads((SEEDS / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
         yield path.read_text(encoding="utf-8"), gold
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.discovery.reports import TitleKind, classify_title
+from nianbao.titles import TitleKind, classify_title
 
 REPORTS = [
     "昌乐县卫生健康局2020年政府信息公开工作年度报告",

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from imitation.seeds import GOLD_DIR as GOLD
 from tests.crawling import ROOT
-
-GOLD = ROOT.parent / "shared" / "seeds" / "gold"
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,10 @@ pin down the merge rules and the cross-year checks on their own.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from extract import db as store
-from extract.format import parse_key
 from extract.merge import (
     group_candidates,
     report_id_for,
@@ -20,8 +18,8 @@ from extract.merge import (
     resolve_reports,
 )
 from extract.summary import Summary
-
-GOLD_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds" / "gold"
+from imitation.seeds import GOLD_DIR
+from nianbao.format import parse_key
 
 
 def gold(prefix: str) -> dict:

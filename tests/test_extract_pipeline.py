@@ -24,12 +24,13 @@ from click.testing import CliRunner
 from archive.exchange import Exchange
 from archive.writer import WarcArchive
 from extract.cli import main as cli_main
-from extract.format import parse_key
 from extract.pipeline import extract_archive
-from tests.reportgen.seeds import seed_documents_many
+from imitation.reportgen.seeds import seed_documents_many
+from imitation.seeds import SEEDS_DIR as SEED_DIR
+from nianbao.format import parse_key
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED_DIR = ROOT / ".." / "shared" / "seeds"
+
 STARTED = datetime(2022, 3, 1, 8, 0, tzinfo=timezone.utc)
 
 # Seed prefix → the site it is published on: (name, region code, level, host). 001 sits on its

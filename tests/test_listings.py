@@ -11,10 +11,10 @@ from scrapy.http import HtmlResponse, JsonResponse, Response, TextResponse, XmlR
 
 from crawler.listings import MAX_PAGES, Link, Listing, generic, parse_listing
 from crawler.listings import hanweb as hanweb_parser
-from tests.sites.model import ListItem, Req
-from tests.sites.platforms import flipbook, hanweb, jsonapi, trs, vsb
-from tests.sites.platforms.endpoints import merge_routes
-from tests.sites.platforms.offline import ORIGIN, crawl_list, fetch, to_req
+from imitation.model import ListItem, Req
+from imitation.platforms import flipbook, hanweb, jsonapi, trs, vsb
+from imitation.platforms.endpoints import merge_routes
+from imitation.platforms.offline import ORIGIN, crawl_list, fetch, to_req
 
 DEPARTMENTS = "发展和改革委员会 教育局 科学技术局 公安局 民政局 司法局 财政局 人力资源和社会保障局 自然资源局 生态环境局".split()
 

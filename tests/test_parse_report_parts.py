@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.format import cell_keys
 from extract.parse import parse_report
+from nianbao.format import cell_keys
 from tests.report_text import (
     ACTIVE,
     APPEALS_HEADER,

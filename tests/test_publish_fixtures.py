@@ -1,6 +1,6 @@
 """A small published archive for the publish tests: real report texts in WARC, their database.
 
-The five real reports in ``../shared/seeds`` (with their gold values) become a WARC archive in
+The five real reports in ``imitation/seeds`` (with their gold values) become a WARC archive in
 several shapes — a gzip-coded UTF-8 page that carries a script, a PDF attachment, a GBK page,
 a brotli-coded page and a DOC attachment — and a database written with the extractor's schema
 (:func:`extract.db.open_database`), plus two more years of one agency so that charts and
@@ -25,16 +25,17 @@ from archive.exchange import Exchange
 from archive.reader import read_record
 from archive.writer import WarcArchive
 from extract import db as store
-from extract.format import parse_key, section_titles
+from imitation.seeds import GOLD_DIR
+from imitation.seeds import SEEDS_DIR as SEEDS
+from nianbao.format import parse_key, section_titles
 
-SEEDS = Path(__file__).resolve().parents[1] / ".." / "shared" / "seeds"
 STARTED = datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
 SCRIPT = "<script>document.title = 'SCRIPT RAN'; window.parent.postMessage('ran', '*');</script>"
 
 
 def seed(prefix: str) -> tuple[str, dict]:
     text = next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
-    gold = json.loads(next((SEEDS / "gold").glob(f"{prefix}_*.json")).read_text(encoding="utf-8"))
+    gold = json.loads(next(GOLD_DIR.glob(f"{prefix}_*.json")).read_text(encoding="utf-8"))
     return text, gold
 
 

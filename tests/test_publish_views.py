@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from extract import db as store
-from extract.format import row_keys
+from nianbao.format import row_keys
 from publish.views import VIEWS, label_rows, normalize_text, prepare
 from tests.test_publish_fixtures import build_published, seed
 

@@ -3,7 +3,7 @@
 Between the crawls one report is revised, one deleted (410), one no longer linked from its list
 and one file linked from a new URL;
 the hosts send different validators, one ignores conditional requests, one sends none
-(tests/sites/recrawl_sites.py). The second crawl must ask conditionally, archive what did not
+(imitation/recrawl_sites.py). The second crawl must ask conditionally, archive what did not
 change as revisit records a replay tool can resolve, still walk every site, and the database
 must keep both versions of the revised report and record the deleted one as gone.
 """
@@ -29,13 +29,13 @@ from warcio.timeutils import iso_date_to_timestamp
 from archive.http_head import dechunked_head, parse_head, split_message
 from archive.reader import decode_content, iter_records, read_record
 from archive.writer import REVISIT_PROFILES
+from imitation.farm import build_farm
+from imitation.recrawl_sites import RecrawlFarm, bump_new_requests
+from imitation.server import GovFarmServer, Sent
 from publish.citations import Source, gbt7714
 from publish.replay import make_collection
 from tests.crawling import ROOT, crawl_command, crawl_env, read_items, slowed
 from tests.replaying import fetch, pywb_tool, running_wayback
-from tests.sites.farm import build_farm
-from tests.sites.recrawl_sites import RecrawlFarm, bump_new_requests
-from tests.sites.server import GovFarmServer, Sent
 
 CHANGLE = "http://www.changle.gov.cn"
 REVISED = f"{CHANGLE}/art/2022/1/21/art_1229371234_10004.html"

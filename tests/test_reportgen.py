@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.reportgen import (
+from imitation.reportgen import (
     ALL_MESSINESS,
     check_failures,
     corpus,
@@ -23,12 +23,12 @@ from tests.reportgen import (
     seed_paths,
     template_keys,
 )
-from tests.reportgen.layout import report_tables
-from tests.reportgen.model import REQUEST_COLS
-from tests.reportgen.places import place_for_agency
-from tests.reportgen.render_doc import DocConversionUnavailable, docx_to_doc_many, soffice_path
-from tests.reportgen.render_html import flat_lines, tab_fields
-from tests.reportgen.seeds import SEED_FORMATS, seed_documents_many
+from imitation.reportgen.layout import report_tables
+from imitation.reportgen.model import REQUEST_COLS
+from imitation.reportgen.places import place_for_agency
+from imitation.reportgen.render_doc import DocConversionUnavailable, docx_to_doc_many, soffice_path
+from imitation.reportgen.render_html import flat_lines, tab_fields
+from imitation.reportgen.seeds import SEED_FORMATS, seed_documents_many
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 FULLWIDTH_DIGIT = re.compile("[０-９]")

@@ -11,9 +11,9 @@ import zipfile
 import pytest
 from lxml import html as lxml_html
 
-from tests.sites import documents
-from tests.sites.documents import FORMAT_PATH, SEEDS_DIR, seed_names, seed_report
-from tests.sites.documents_tables import tables_html
+from imitation import documents
+from imitation.documents import FORMAT_PATH, SEEDS_DIR, seed_names, seed_report
+from imitation.documents_tables import tables_html
 
 
 def test_seed_report_variants_move_agency_and_year_but_not_document_numbers():

@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from tests.sites.documents import seed_names
+from imitation.documents import seed_names
 
 MAGIC = {
     "pdf": b"%PDF-",

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from tests.sites.model import Reply, Req, html_reply
-from tests.sites.server import CHUNK_SIZES, GovFarmServer, render_head, split_chunks
+from imitation.model import Reply, Req, html_reply
+from imitation.server import CHUNK_SIZES, GovFarmServer, render_head, split_chunks
 
 HOST = "www.example.gov.cn"
 
@@ -223,8 +223,7 @@ def test_handler_error_is_500_and_recorded(server):
     assert len(server.errors) == 1 and "ZeroDivisionError" in server.errors[0]
 
 
-def test_delay_and_per_host_concurrency_counters(server):
-    started = time.monotonic()
+def test_per_host_concurrency_counters(server):
     threads = [
         threading.Thread(
             target=raw_exchange, args=(server, f"GET http://{HOST}/slow HTTP/1.1\r\n\r\n".encode())
@@ -235,7 +234,6 @@ def test_delay_and_per_host_concurrency_counters(server):
         thread.start()
     for thread in threads:
         thread.join()
-    assert time.monotonic() - started >= 0.3
     stats = server.stats[HOST]
     assert stats.requests == 3 and stats.peak_concurrency == 3
     # The server counts a request done after its last write, which can be after the client read it.
@@ -277,7 +275,7 @@ def test_cli_serves_writes_the_csv_and_stops_on_sigterm(tmp_path):
         [
             sys.executable,
             "-m",
-            "tests.sites",
+            "imitation",
             "serve",
             "--port",
             "0",

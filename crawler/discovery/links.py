@@ -13,8 +13,8 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from crawler.discovery.reports import TitleKind, classify_title, normalize_title
 from crawler.discovery.scope import in_domains
+from nianbao.titles import TitleKind, classify_title, normalize_title
 
 __all__ = [
     "PRIORITY_AGENCY",

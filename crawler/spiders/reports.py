@@ -17,13 +17,14 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
-from crawler.discovery.agencies import in_scope, report_agency
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
 from crawler.discovery.links import link_priority
-from crawler.discovery.reports import classify_title, is_report_page, report_year
+from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
 from crawler.listings import parse_listing
 from crawler.sites import Site, load_sites
+from nianbao.agencies import in_scope, report_agency
+from nianbao.titles import classify_title, report_year
 
 # Attachments are fetched before more list pages: a report page is a dead end once its files are in.
 ATTACHMENT_PRIORITY = 100

@@ -8,7 +8,6 @@ the reason in its note, and ``problems`` lists every such reason.
 
 from __future__ import annotations
 
-from extract.format import CellKey, cell_keys
 from extract.parse.active import read_active
 from extract.parse.appeals import read_appeals
 from extract.parse.header import find_agency, find_published, find_title, find_year
@@ -20,6 +19,7 @@ from extract.parse.rows import null_cells
 from extract.parse.sections import Regions, find_headings, find_regions, section_texts
 from extract.parse.tokens import normalized_lines, number_groups, region_pieces
 from extract.parse.version import detect_version
+from nianbao.format import CellKey, cell_keys
 
 __all__ = ["Cell", "NarrativeFigure", "ParsedReport", "parse_report"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from extract.format import CellKey, cell_keys, col_keys, is_money, row_keys
 from extract.parse.model import Cell
 from extract.parse.rows import (
     SKIP,
@@ -17,6 +16,7 @@ from extract.parse.rows import (
     spec,
 )
 from extract.parse.tokens import Group
+from nianbao.format import CellKey, cell_keys, col_keys, is_money, row_keys
 
 _ROW_PATTERNS = {
     "regulations": r"规章",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from extract.format import CellKey, cell_keys
 from extract.parse.model import Cell
 from extract.parse.normalize import compact, is_number
 from extract.parse.rows import blanks_are_cells, fit_entries, make_cell, null_cells
 from extract.parse.tokens import Group, Piece
+from nianbao.format import CellKey, cell_keys
 
 _KEYS = cell_keys("appeals", "2021")  # the same 15 cells in both templates
 # The column headings of the 15 number columns (the group headings 行政复议, 未经复议直接起诉 …

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.format import TABLES, CellKey, parse_key
+from nianbao.format import TABLES, CellKey, parse_key
 
 
 @dataclass

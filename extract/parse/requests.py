@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from extract.format import CellKey, cell_keys, col_keys, row_keys
 from extract.parse.model import Cell
 from extract.parse.normalize import read_number
 from extract.parse.rows import (
@@ -20,6 +19,7 @@ from extract.parse.rows import (
     without_page_numbers,
 )
 from extract.parse.tokens import Group, Piece
+from nianbao.format import CellKey, cell_keys, col_keys, row_keys
 
 # Label fragments from near the start of each label, so a label cut by a wrap (its numbers
 # printed between its two halves) still matches.

@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extract.format import CellKey
 from extract.parse.model import Cell
 from extract.parse.normalize import cell_value
 from extract.parse.tokens import Group, Piece
+from nianbao.format import CellKey
 
 # Rows a report may print that the template lacks (小计/合计 lines): read, then left out.
 SKIP = "_skip"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.format import section_titles
 from extract.parse.normalize import compact
+from nianbao.format import section_titles
 
 _NUMERALS = "一二三四五六"
 # Wordings of the headings besides the official ones of report-format.json (compared without
