@@ -59,7 +59,7 @@ extract: install
 
 # One shareable file for ReplayWeb.page: make wacz ARCHIVE_DIR=data/warc OUT=crawl.wacz
 wacz: install
-	$(BIN)/python -m archive.wacz $(ARCHIVE_DIR) --out $(or $(OUT),crawl.wacz)
+	$(BIN)/python -m publish.wacz $(ARCHIVE_DIR) --out $(or $(OUT),crawl.wacz)
 
 # Crawl (against wget), frontier memory and extraction speed; figures in bench/results/*.json.
 bench: install

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
 
-from archive.writer import OPEN_SUFFIX
+from archive.layout import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 

@@ -51,7 +51,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter as RedisDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from archive.writer import OPEN_SUFFIX
+from archive.layout import OPEN_SUFFIX
 
 logger = logging.getLogger(__name__)
 

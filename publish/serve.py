@@ -4,7 +4,7 @@ The database is always served under the name ``nianbao`` (``/nianbao/reports``),
 file is called, so the metadata, canned queries, dashboards and citation links stay stable.
 
 Where the WARC files are (for ``/-/original``), first match wins: ``--archive-dir``, the
-``ARCHIVE_DIR`` environment variable, the directories the extractor recorded in the database.
+``NIANBAO_ARCHIVE_DIR`` environment variable, the directories the extractor recorded in the database.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datasette.database import Database
 from datasette.plugins import pm
 
 import publish
+from archive.layout import ARCHIVE_DIR_ENV
 from publish.views import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,8 +64,8 @@ def build_datasette(
         raise FileNotFoundError(f"no database at {db_path}")
     if run_prepare:
         prepare(db_path)
-    if archive_dir is None and os.environ.get("ARCHIVE_DIR"):
-        archive_dir = os.environ["ARCHIVE_DIR"]
+    if archive_dir is None and os.environ.get(ARCHIVE_DIR_ENV):
+        archive_dir = os.environ[ARCHIVE_DIR_ENV]
     register_plugin()
     datasette = Datasette(metadata=load_metadata(metadata_path, archive_dir), settings=SETTINGS)
     datasette.add_database(
