@@ -21,8 +21,8 @@ import publish
 from archive.layout import ARCHIVE_DIR_ENV
 from publish.views import prepare
 
-ROOT = Path(__file__).resolve().parent.parent
-METADATA_PATH = ROOT / "datasette-metadata.json"
+# Package data: found the same in a checkout and in an installed wheel.
+METADATA_PATH = Path(__file__).resolve().with_name("metadata.json")
 DATABASE_NAME = "nianbao"
 SETTINGS = {
     "default_page_size": 50,
