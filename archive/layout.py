@@ -106,6 +106,12 @@ def list_warcs(archive_dir: str | os.PathLike, *, include_open: bool = False) ->
     )
 
 
+def unfinished_warcs(directory: str | os.PathLike) -> list[Path]:
+    """The ``.warc.gz.open`` files directly in ``directory``, where a writer leaves them when it
+    is killed: what a crawl starting there repairs. Sorted by name."""
+    return sorted(Path(directory).glob(f"*.warc.gz{OPEN_SUFFIX}"))
+
+
 def warc_name(archive_dir: str | os.PathLike, path: str | os.PathLike) -> str:
     """How the archive names a file: its ``/``-separated path under ``archive_dir``, without
     ``.open`` (the name it keeps, so a row written while it grew still finds it)."""

@@ -49,6 +49,7 @@ def test_listing_walks_subfolders_sorted_and_leaves_open_files_out_unless_asked(
         "b.warc.gz",
     ]
     assert layout.is_open(growing) and not layout.is_open(b)
+    assert layout.unfinished_warcs(tmp_path) == [stale]  # where a killed writer left it
     with pytest.raises(FileNotFoundError):
         layout.list_warcs(tmp_path / "missing")
 
