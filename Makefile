@@ -1,5 +1,5 @@
 # nianbao — two commands for a newcomer: `make demo` (the whole job on the bundled offline demo)
-# and `make test`. Everything they need is installed by `make install`.
+# and `make test` (`make lint` before a commit). Everything they need is installed by `make install`.
 
 VENV      ?= .venv
 PYTHON    ?= python3
@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install system-packages demo test crawl extract serve pywb wacz bench clean
+.PHONY: install system-packages demo test lint crawl extract serve pywb wacz bench clean
 
 install: $(VENV)/.installed system-packages
 
@@ -30,6 +30,11 @@ demo: install
 
 test: install pywb
 	PYWB_VENV=$(PYWB_VENV) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# ruff's lint rules and formatting (configured in pyproject.toml); the layer contracts are a test.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Datasette over any database the extractor wrote: make serve DB=path/to/file.db PORT=8001
 # (the WARC files are found from what the extractor recorded; ARCHIVE_DIR=… overrides).
@@ -59,7 +64,7 @@ extract: install
 
 # One shareable file for ReplayWeb.page: make wacz ARCHIVE_DIR=data/warc OUT=crawl.wacz
 wacz: install
-	$(BIN)/python -m archive.wacz $(ARCHIVE_DIR) --out $(or $(OUT),crawl.wacz)
+	$(BIN)/python -m publish.wacz $(ARCHIVE_DIR) --out $(or $(OUT),crawl.wacz)
 
 # Crawl (against wget), frontier memory and extraction speed; figures in bench/results/*.json.
 bench: install

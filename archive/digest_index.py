@@ -31,6 +31,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archive import layout
 from archive.reader import parse_warc_fields
 
 logger = logging.getLogger(__name__)
@@ -241,14 +242,6 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
 # --- rebuilding from the WARC files ------------------------------------------------------------
 
 
-def archive_files(archive_dir: str | os.PathLike) -> list[Path]:
-    """The finished WARC files the crawler wrote into ``archive_dir`` (``.open`` ones are not)."""
-    root = Path(archive_dir)
-    return sorted(
-        p for p in root.iterdir() if p.is_file() and p.name.endswith((".warc.gz", ".warc"))
-    )
-
-
 def rebuild(archive_dir: str | os.PathLike, *, running: str | None = None) -> DigestIndex:
     """Index every finished WARC file of ``archive_dir`` afresh into ``ARCHIVE_DIR/index.sqlite``.
 
@@ -269,10 +262,10 @@ def rebuild(archive_dir: str | os.PathLike, *, running: str | None = None) -> Di
         " date TEXT, filename TEXT, offset INTEGER, length INTEGER, crawl_id TEXT)"
     )
     revisits, crawls = [], set()
-    files = archive_files(root)
+    files = layout.list_warcs(root)
     index.db.execute("BEGIN")
     for path in files:
-        revisits += _index_file(index, path, crawls)
+        revisits += _index_file(index, path, layout.warc_name(root, path), crawls)
     for url, method, date, status, record_id, crawl_id, headers, digest, refers_to in revisits:
         original = _record(index, refers_to) or index.stored_payload(digest)
         if original is None:
@@ -307,8 +300,8 @@ def rebuild(archive_dir: str | os.PathLike, *, running: str | None = None) -> Di
     return DigestIndex(root / INDEX_NAME)
 
 
-def _index_file(index: DigestIndex, path: Path, crawls: set[str]) -> list[tuple]:
-    """Add the responses of one file; return its revisits for later."""
+def _index_file(index: DigestIndex, path: Path, name: str, crawls: set[str]) -> list[tuple]:
+    """Add the responses of one file (``name`` under the archive directory); return its revisits."""
     methods: dict[str, str] = {}  # response record id -> method of its concurrent request
     revisits, crawl_id = [], ""
     with open(path, "rb") as stream:
@@ -317,7 +310,9 @@ def _index_file(index: DigestIndex, path: Path, crawls: set[str]) -> list[tuple]
             for record in records:
                 headers = record.rec_headers
                 if record.rec_type == "warcinfo":
-                    crawl_id = parse_warc_fields(record.content_stream().read()).get("crawl-id", "")
+                    crawl_id = parse_warc_fields(record.content_stream().read()).get(
+                        layout.CRAWL_ID, ""
+                    )
                     crawls.add(crawl_id)
                 _read_whole(records, record)  # the HTTP head is parsed already
                 if record.rec_type == "warcinfo":
@@ -355,7 +350,7 @@ def _index_file(index: DigestIndex, path: Path, crawls: set[str]) -> list[tuple]
                     url,
                     date,
                     record_id,
-                    path.name,
+                    name,
                     records.get_record_offset(),
                     records.get_record_length(),
                     crawl_id,

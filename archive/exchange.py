@@ -23,8 +23,6 @@ class Exchange:
     response_body: bytes
     started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     remote_ip: str | None = None
-    # 'http' for Scrapy's own downloads, 'browser' for traffic recorded at the browser.
-    source: str = "http"
 
 
 @dataclass

@@ -70,13 +70,6 @@ def parse_status_line(status_line: str) -> tuple[str, int, str]:
     return protocol, int(code), reason or ""
 
 
-def is_chunked(headers: list[tuple[str, str]]) -> bool:
-    """True when any ``Transfer-Encoding`` header lists ``chunked`` (names and values any case)."""
-    return any(
-        name.lower() == "transfer-encoding" and _lists_chunked(value) for name, value in headers
-    )
-
-
 def dechunked_head(raw: bytes, body_length: int) -> bytes:
     """Return the head to archive beside a body whose transfer chunking has been undone.
 

@@ -146,26 +146,6 @@ def read_record(path: str | os.PathLike, offset: int) -> ArchivedRecord:
     raise ArchiveReadError(path, offset, "no record at this offset (end of file)")
 
 
-def resolve_archive_path(archive_dir: str | os.PathLike, filename: str) -> Path:
-    """The path of an existing archive file named by a request, refusing anything else.
-
-    Only plain ``*.warc.gz``/``*.warc`` names of regular files directly inside
-    ``archive_dir`` are accepted: no separators, no ``..``, no symlink pointing elsewhere.
-    Raises ``ValueError`` otherwise.
-    """
-    if not isinstance(filename, str) or not filename:
-        raise ValueError("archive file name must be a non-empty string")
-    if any(bad in filename for bad in ("/", "\\", "\x00")) or filename.startswith("."):
-        raise ValueError(f"not a plain archive file name: {filename!r}")
-    if not filename.endswith((".warc.gz", ".warc")):
-        raise ValueError(f"not a WARC file name: {filename!r}")
-    root = Path(archive_dir).resolve()
-    candidate = (root / filename).resolve()
-    if candidate.parent != root or not candidate.is_file():
-        raise ValueError(f"no archive file {filename!r} in {archive_dir}")
-    return candidate
-
-
 def decode_content(body: bytes, content_encoding: str | None) -> bytes:
     """Undo an HTTP ``Content-Encoding`` (gzip, x-gzip, deflate, br, identity, stacked).
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeadersParser, StatusAndHeadersParserException
 
-from archive.writer import OPEN_SUFFIX
+from archive.layout import OPEN_SUFFIX, unfinished_warcs
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +65,7 @@ def repair_open_files(directory: str | os.PathLike) -> list[RepairReport]:
     with no complete record at all is removed. Raises ``FileExistsError`` rather than
     overwrite a finished file of the same name.
     """
-    return [
-        repair_open_file(path) for path in sorted(Path(directory).glob(f"*.warc.gz{OPEN_SUFFIX}"))
-    ]
+    return [repair_open_file(path) for path in unfinished_warcs(directory)]
 
 
 def repair_open_file(path: str | os.PathLike) -> RepairReport:

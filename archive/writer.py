@@ -5,8 +5,8 @@ re-serialise an HTTP head (it normalises ``Name:value`` spacing and %-encodes no
 :class:`RawHead` hands warcio the head exactly as received instead, so the response record's
 block is the bytes that crossed the wire, apart from the documented de-chunking rewrite.
 
-File names are ``{prefix}-{started:%Y%m%d%H%M%S}-{serial:05d}.warc.gz``; the file being written
-carries an extra ``.open`` suffix until it is complete. After a crash, run
+Files are named as :mod:`archive.layout` says (``{prefix}-{started}-{serial}.warc.gz``); the file
+being written carries an extra ``.open`` suffix until it is complete. After a crash, run
 :func:`archive.repair.repair_open_files` before starting a new :class:`WarcArchive` there.
 """
 
@@ -17,7 +17,7 @@ import os
 import re
 import socket
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
 
@@ -28,12 +28,13 @@ from warcio.warcwriter import WARCWriter
 
 from archive.exchange import CaptureLocation, Exchange
 from archive.http_head import dechunked_head, parse_head, parse_status_line, split_message
+from archive.layout import OPEN_SUFFIX, warc_file_name, warc_file_pattern
+from nianbao import __version__
 
 logger = logging.getLogger(__name__)
 
 WARC_VERSION = "WARC/1.1"
 WARC_CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
-OPEN_SUFFIX = ".open"
 
 # Header fields the writer owns: letting a caller set them would break digests or linkage.
 _RESERVED_WARC_FIELDS = {
@@ -77,11 +78,6 @@ class RawHead(StatusAndHeaders):
 
     def compute_headers_buffer(self, header_filter=None):
         """Keep the head as received; warcio would otherwise rebuild it from the parsed view."""
-
-
-def archive_file_name(prefix: str, started: datetime, serial: int) -> str:
-    """The finished name of one archive file, e.g. ``nianbao-20240501083000-00000.warc.gz``."""
-    return f"{prefix}-{_as_utc(started):%Y%m%d%H%M%S}-{serial:05d}.warc.gz"
 
 
 def encode_warc_fields(fields: dict[str, str]) -> bytes:
@@ -369,7 +365,7 @@ class WarcArchive:
             self._serial += 1
 
     def _start_file(self) -> None:
-        self._name = archive_file_name(self.prefix, self.started, self._serial)
+        self._name = warc_file_name(self.prefix, self.started, self._serial)
         self._file = open(self.directory / (self._name + OPEN_SUFFIX), "xb")
         self._sink.target = self._file
         self._write_records([self._warcinfo_record()])
@@ -387,23 +383,18 @@ class WarcArchive:
 
     def _next_free_serial(self) -> int:
         stamp = f"{self.started:%Y%m%d%H%M%S}"
-        pattern = re.compile(
-            re.escape(f"{self.prefix}-{stamp}-")
-            + r"(\d{5,})\.warc\.gz(?:"
-            + re.escape(OPEN_SUFFIX)
-            + ")?"
-        )
+        pattern = warc_file_pattern(re.escape(self.prefix))
         serials = []
         for entry in os.listdir(self.directory):
-            if match := pattern.fullmatch(entry):
-                serials.append(int(match.group(1)))
-                if entry.endswith(OPEN_SUFFIX):
+            if (match := pattern.fullmatch(entry)) and match["stamp"] == stamp:
+                serials.append(int(match["serial"]))
+                if match["open"]:
                     logger.warning("%s was never finished: run repair_open_files first", entry)
         return max(serials, default=-1) + 1
 
     def _warcinfo_record(self) -> ArcWarcRecord:
         info = {
-            "software": f"nianbao/{_nianbao_version()} warcio/{version('warcio')}",
+            "software": f"nianbao/{__version__} warcio/{version('warcio')}",
             "format": "WARC File Format 1.1",
             "conformsTo": WARC_CONFORMS_TO,
             "hostname": socket.gethostname(),
@@ -462,15 +453,3 @@ def _as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"datetime must be timezone-aware (UTC is assumed nowhere): {moment!r}")
     return moment.astimezone(timezone.utc)
-
-
-def _nianbao_version() -> str:
-    try:
-        return version("nianbao")
-    except PackageNotFoundError:
-        # Running from a source checkout: the version lives in pyproject.toml.
-        import tomllib
-
-        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
-        with open(pyproject, "rb") as f:
-            return tomllib.load(f)["project"]["version"]

@@ -16,14 +16,15 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive import layout
 from archive.exchange import CaptureLocation
 from archive.repair import repair_open_file
 from archive.writer import WarcArchive
-from crawler import __version__
 from crawler.capture import exchange_captured
 from crawler.discovery.attachments import attachment_filename
 from crawler.discovery.scope import in_domains
 from crawler.scaleout import open_files_to_repair, warc_prefix
+from nianbao import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class WarcArchiveExtension:
             started=started,
             max_bytes=settings.getint("WARC_MAX_BYTES", 500_000_000),
             warcinfo={
-                "crawl-id": self.crawl_id,
+                layout.CRAWL_ID: self.crawl_id,
                 "software-crawler": f"nianbao/{__version__} Scrapy",
                 "http-header-user-agent": settings.get("USER_AGENT", ""),
                 "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
@@ -80,7 +81,7 @@ class WarcArchiveExtension:
         if self.archive is None:
             return
         metadata = capture_metadata(request, response, getattr(self.crawler, "spider", None))
-        metadata["crawl-id"] = self.crawl_id
+        metadata[layout.CRAWL_ID] = self.crawl_id
         written, payload = self.write(exchange, metadata, request, response)
         self.crawler.stats.inc_value("archive/records")
         self.crawler.stats.inc_value("archive/bytes", written.length)
@@ -109,21 +110,21 @@ def capture_metadata(request, response, spider) -> dict[str, str]:
     if site is not None:
         fields.update(
             {
-                "site-name": site.name,
-                "site-region-code": site.region_code,
-                "site-level": site.level,
-                "site-url": site.url,
+                layout.SITE_NAME: site.name,
+                layout.SITE_REGION_CODE: site.region_code,
+                layout.SITE_LEVEL: site.level,
+                layout.SITE_URL: site.url,
             }
         )
     kind = meta.get("kind") or ("robots" if request.url.endswith("/robots.txt") else "page")
-    fields["kind"] = kind
-    for key, name in (("via", "via"), ("via_text", "via-text"), ("depth", "depth")):
+    fields[layout.KIND] = kind
+    for key, name in (("via", layout.VIA), ("via_text", layout.VIA_TEXT), ("depth", layout.DEPTH)):
         if meta.get(key) not in (None, ""):
             fields[name] = str(meta[key])
     if kind == "attachment":
         filename = attachment_filename(response.url, response.headers.get(b"Content-Disposition"))
         if filename:
-            fields["filename"] = filename
+            fields[layout.FILENAME] = filename
     return fields
 
 

@@ -19,8 +19,6 @@ A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep ever
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import logging
 import shutil
@@ -36,12 +34,12 @@ from scrapy.responsetypes import responsetypes
 from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
 from archive.exchange import CaptureLocation
 from archive.http_head import parse_head
+from archive.layout import CRAWLS_LOG, payload_digest, resolve_archive_path
 from archive.reader import ArchiveReadError, read_record
 from crawler.archiving import WarcArchiveExtension
 
 logger = logging.getLogger(__name__)
 
-CRAWLS_LOG = "crawls.jsonl"
 NOT_MODIFIED, IDENTICAL = "server-not-modified", "identical-payload-digest"
 # Request meta: the capture whose validators were sent, the headers this middleware added, and
 # "fetch in full" (after a 304 whose original could not be read).
@@ -124,7 +122,8 @@ class ConditionalRequestMiddleware:
         archive = self.archive()
         try:
             record = read_record(
-                archive.directory / previous.payload.filename, previous.payload.offset
+                resolve_archive_path(archive.directory, previous.payload.filename),
+                previous.payload.offset,
             )
         except (OSError, ValueError, ArchiveReadError) as exc:
             logger.warning(
@@ -158,11 +157,6 @@ def archived_response(request, record):
         flags=["archived", "not-modified"],
         request=request,
     )
-
-
-def payload_digest(payload: bytes) -> str:
-    """``WARC-Payload-Digest`` as warcio writes it: ``sha1:`` and the base32 SHA-1."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
 
 
 def request_method(request_bytes: bytes) -> str:

@@ -21,6 +21,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
+from archive.layout import resolve_archive_path
 from archive.reader import read_record
 from crawler.archiving import exchange_archived
 
@@ -67,10 +68,11 @@ class ResumeFromArchiveMiddleware:
         if row is None:
             return None
         filename, offset = row
-        path = self.archive_dir / filename
-        if not path.exists():
+        try:
+            path = resolve_archive_path(self.archive_dir, filename)
+        except ValueError as exc:
             logger.warning(
-                "Resume index names %s, which is gone; fetching %s again", path, request.url
+                "Resume index names a file that is gone (%s); fetching %s again", exc, request.url
             )
             return None
         record = read_record(path, offset)

@@ -51,7 +51,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter as RedisDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from archive.writer import OPEN_SUFFIX
+from archive.layout import OPEN_SUFFIX, unfinished_warcs
 
 logger = logging.getLogger(__name__)
 
@@ -306,7 +306,7 @@ def open_files_to_repair(directory: str | os.PathLike, settings) -> list[Path]:
     there right now, so a file named for a process is repaired only if that process is of this
     host and no longer runs; another host's is left for a process there (or a crawl run alone).
     """
-    paths = sorted(Path(directory).glob(f"*.warc.gz{OPEN_SUFFIX}"))
+    paths = unfinished_warcs(directory)
     if not scaled_out(settings):
         return paths
     host = process_name().rsplit("-", 1)[0]

@@ -6,15 +6,15 @@ documented in README.md ("Crawl settings").
 
 import os
 
+from nianbao import __version__
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Identify ourselves, with a page that says who runs the crawl and how to reach them.
 NIANBAO_CONTACT = os.environ.get("NIANBAO_CONTACT", "https://github.com/nianbao-archive/nianbao")
-USER_AGENT = (
-    f"nianbao/0.1 (+{NIANBAO_CONTACT}; archive of government information-disclosure annual reports)"
-)
+USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT}; archive of government information-disclosure annual reports)"
 
 # --- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True  # per site: the sites CSV column robots=ignore

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from archive import layout
 from extract.parse import parse_report
 
 BOOK_PAGE = re.compile(r"^(?P<book>.+?)/files/basic-html/page(?P<page>\d+)\.html?$", re.IGNORECASE)
@@ -36,8 +37,8 @@ def page_row(document: dict, metadata: dict, text: str) -> dict:
         "book": book,
         "page": page,
         "text": text,
-        "site_region_code": metadata.get("site-region-code"),
-        "site_level": metadata.get("site-level"),
+        "site_region_code": metadata.get(layout.SITE_REGION_CODE),
+        "site_level": metadata.get(layout.SITE_LEVEL),
         "assembled": 0,
     }
 
@@ -90,8 +91,8 @@ def assemble_books(db, make_parsed_row) -> int:
                     "source_type": "flipbook",
                 }
                 metadata = {
-                    "site-region-code": first["site_region_code"],
-                    "site-level": first["site_level"],
+                    layout.SITE_REGION_CODE: first["site_region_code"],
+                    layout.SITE_LEVEL: first["site_level"],
                 }
                 row = make_parsed_row(document, metadata, _BookText(title), report)
                 db.table("parsed_documents").upsert(row | {"resolved": 0}, pk="record_id")

@@ -10,8 +10,6 @@ and a second run over the same archive adds nothing.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import logging
 import os
@@ -19,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive import layout
 from archive.reader import (
     ArchivedRecord,
     ArchiveReadError,
@@ -40,8 +39,6 @@ from nianbao.titles import TitleKind, classify_title, report_year
 
 logger = logging.getLogger(__name__)
 
-OPEN_SUFFIX = ".open"
-WARC_SUFFIXES = (".warc.gz", ".warc", ".warc.gz" + OPEN_SUFFIX, ".warc" + OPEN_SUFFIX)
 # Rows per commit: big enough to amortise the transaction, small enough to bound memory
 # (a parsed report carries its section texts, a few tens of KB).
 BATCH_SIZE = 100
@@ -63,22 +60,14 @@ class PendingWarc:
     records_before: int = 0  # captures read from it by earlier runs
 
 
-def find_warcs(archive_dir: str | os.PathLike) -> list[Path]:
-    """Every WARC file under ``archive_dir`` (recursively), in name order."""
-    root = Path(archive_dir)
-    if not root.is_dir():
-        raise FileNotFoundError(f"archive directory not found: {root}")
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.name.endswith(WARC_SUFFIXES))
-
-
 def pending_warcs(archive_dir: str | os.PathLike, db) -> tuple[list[PendingWarc], int]:
     """The files (or file tails) to read, and how many files are skipped as already done."""
     root = Path(archive_dir)
     pending: dict[str, PendingWarc] = {}
     skipped = 0
-    for path in find_warcs(root):
-        is_open = path.name.endswith(OPEN_SUFFIX)
-        name = path.relative_to(root).as_posix().removesuffix(OPEN_SUFFIX)
+    for path in layout.list_warcs(root, include_open=True):
+        is_open = layout.is_open(path)
+        name = layout.warc_name(root, path)
         if name in pending and is_open:
             continue  # the finished file of the same name wins over a stale .open copy
         size = path.stat().st_size
@@ -282,22 +271,24 @@ def consider(
     text waits for its book's other pages), or None.
     """
     url = record.target_uri or ""
-    kind = metadata.get("kind")
-    hint = metadata.get("via-text") or None
+    kind = metadata.get(layout.KIND)
+    hint = metadata.get(layout.VIA_TEXT) or None
     document = {
         "record_id": record.record_id,
         "url": url,
         "warc_filename": warc_name,
         "warc_offset": record.offset,
-        "payload_digest": record.payload_digest or _sha1_digest(record.payload or b""),
+        "payload_digest": record.payload_digest or layout.payload_digest(record.payload or b""),
         "captured_at": record.date,
         "http_status": record.http_status,
         "content_type": record.content_type,
         "kind": kind,
         "source_type": None,
         "title": hint,
-        "page_url": metadata.get("via") if kind == "attachment" and metadata.get("via") else url,
-        "site_name": metadata.get("site-name"),
+        "page_url": metadata.get(layout.VIA)
+        if kind == "attachment" and metadata.get(layout.VIA)
+        else url,
+        "site_name": metadata.get(layout.SITE_NAME),
         "is_report": 0,
         "reason": None,
         "revisit_of": record.refers_to if record.rec_type == "revisit" else None,
@@ -334,7 +325,7 @@ def consider(
         body = decode_content(record.payload or b"", record.http_header("Content-Encoding"))
     except ValueError as exc:
         return skip(f"undecodable: {exc}", "decode", str(exc))
-    filename = metadata.get("filename") or url
+    filename = metadata.get(layout.FILENAME) or url
     source_type = sniff_type(body, record.content_type, filename)
     document["source_type"] = source_type
     if source_type not in READABLE_TYPES:
@@ -399,7 +390,7 @@ class BookPage:
 
 def parsed_row(document: dict, metadata: dict, text, report) -> dict:
     """The parsed_documents row of a document that parsed as a report."""
-    titles = [t for t in (report.title, text.title, metadata.get("via-text")) if t]
+    titles = [t for t in (report.title, text.title, metadata.get(layout.VIA_TEXT)) if t]
     year = report.year
     if year is None:
         year = next((y for y in map(report_year, titles) if y is not None), None)
@@ -422,8 +413,8 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
                 "site_name",
             )
         },
-        "site_region_code": metadata.get("site-region-code"),
-        "site_level": metadata.get("site-level"),
+        "site_region_code": metadata.get(layout.SITE_REGION_CODE),
+        "site_level": metadata.get(layout.SITE_LEVEL),
         "title": titles[0] if titles else None,
         "agency": report.agency,
         "year": year,
@@ -442,8 +433,3 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
             ensure_ascii=False,
         ),
     }
-
-
-def _sha1_digest(payload: bytes) -> str:
-    # Records written without WARC-Payload-Digest get the same sha1:BASE32 form warcio writes.
-    return "sha1:" + base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")

@@ -25,11 +25,11 @@ import logging
 from collections import defaultdict
 from pathlib import Path
 
+from archive.layout import CRAWLS_LOG
 from extract.db import SCHEMA
 
 logger = logging.getLogger(__name__)
 
-CRAWLS_LOG = "crawls.jsonl"
 GONE_STATUSES = (404, 410)
 # A capture that shows the content: a 2xx response, a 304 revisit, or a resource record.
 SEEN = "(coalesce(http_status, 200) between 200 and 299 or http_status = 304)"

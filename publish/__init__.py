@@ -3,7 +3,7 @@
 The package itself is the Datasette plugin (so its ``templates/`` and ``static/`` are found):
 the hooks live in :mod:`publish.plugin` and are re-exported here. ``python -m publish serve``
 registers it; to use plain ``datasette`` instead, install the project (its ``datasette`` entry
-point names this package) and run ``datasette nianbao.db -m datasette-metadata.json``.
+point names this package) and run ``datasette nianbao.db -m publish/metadata.json``.
 """
 
 from publish.plugin import (

@@ -30,7 +30,7 @@ def prepare_command(db_path: str) -> None:
 @click.option(
     "--archive-dir",
     type=click.Path(exists=True, file_okay=False),
-    help="Where the WARC files are (default: $ARCHIVE_DIR, else as recorded in the database).",
+    help="Where the WARC files are (default: $NIANBAO_ARCHIVE_DIR, else as recorded in the database).",
 )
 @click.option("--no-prepare", is_flag=True, help="Serve as is (a read-only copy already prepared).")
 def serve_command(

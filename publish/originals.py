@@ -21,7 +21,8 @@ record from its WARC file and answers with the payload bytes as archived:
   archived page neither runs its scripts nor fetches anything from the live web, and
   ``X-Content-Type-Options: nosniff``. For faithful replay with page resources, use pywb.
 - **Nothing outside the archive.** The record id must be a UUID known to the database; the
-  file name comes from the database and is resolved with :func:`safe_archive_path` (no
+  file name comes from the database and is resolved with
+  :func:`archive.layout.resolve_archive_path` (no
   absolute paths, no ``..``, no symlink out of the directory); the record read must carry the
   id asked for.
 - **Memento headers** (RFC 7089): ``Memento-Datetime`` and ``Link: <original>; rel="original"``.
@@ -38,14 +39,14 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from archive.reader import ArchivedRecord, decode_content, resolve_archive_path
+from archive.layout import resolve_archive_path
+from archive.reader import ArchivedRecord, decode_content
 
 UUID = re.compile(
     r"^(?:<?urn:uuid:)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})>?$"
 )
 CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 INLINE_TYPES = ("text/html", "application/xhtml+xml", "application/pdf", "text/plain", "image/")
-ARCHIVE_DIR_COLUMNS = ("archive_dir", "archive_directory", "warc_dir")
 
 
 def record_uuid(record_id: str | None) -> str | None:
@@ -64,19 +65,16 @@ def recorded_archive_dirs(
 ) -> list[Path]:
     """Archive directories the extractor recorded in the database, existing ones first.
 
-    Any table column named ``archive_dir`` (or ``archive_directory``, ``warc_dir``) counts. A
+    The extractor notes where it read each WARC file (``processed_warcs.archive_dir``). A
     relative directory is tried against the working directory, then the database's directory.
     """
-    found: list[Path] = []
-    tables = [row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")]
-    for table in tables:
-        columns = [row[1] for row in conn.execute(f"pragma table_info([{table}])")]
-        for column in columns:
-            if column.lower() in ARCHIVE_DIR_COLUMNS:
-                for (value,) in conn.execute(
-                    f"select distinct [{column}] from [{table}] where [{column}] is not null"
-                ):
-                    found.extend(_candidates(str(value), db_path))
+    try:
+        rows = conn.execute(
+            "select distinct archive_dir from processed_warcs where archive_dir is not null"
+        ).fetchall()
+    except sqlite3.OperationalError:  # a database the extractor did not write
+        return []
+    found = [path for (value,) in rows for path in _candidates(str(value), db_path)]
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=lambda path: not path.is_dir())
 
@@ -88,47 +86,11 @@ def _candidates(value: str, db_path) -> list[Path]:
     return [Path.cwd() / path, Path(db_path).resolve().parent / path]
 
 
-def safe_archive_path(archive_dir: str | os.PathLike, name: str) -> Path:
-    """The WARC file ``name`` (relative, ``/``-separated) inside ``archive_dir``; ValueError otherwise.
-
-    Each directory part must be a plain name (no ``..``, ``.``, hidden or empty part) and must
-    resolve inside ``archive_dir``; the file itself is checked by
-    :func:`archive.reader.resolve_archive_path`. A file still being written (``NAME.open``) is
-    found under its final name.
-    """
-    if (
-        not isinstance(name, str)
-        or not name
-        or "\\" in name
-        or "\x00" in name
-        or name.startswith("/")
-    ):
-        raise ValueError(f"not a relative archive file name: {name!r}")
-    parts = name.split("/")
-    if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
-        raise ValueError(f"not a plain archive file name: {name!r}")
-    root = Path(archive_dir).resolve()
-    parent = root.joinpath(*parts[:-1]).resolve()
-    if parent != root and root not in parent.parents:
-        raise ValueError(f"{name!r} is outside the archive directory")
-    try:
-        return resolve_archive_path(parent, parts[-1])
-    except ValueError:
-        unfinished = (parent / (parts[-1] + ".open")).resolve()
-        if (
-            parts[-1].endswith((".warc.gz", ".warc"))
-            and unfinished.parent == parent
-            and unfinished.is_file()
-        ):
-            return unfinished
-        raise
-
-
 def find_archive_file(archive_dirs: list[Path], name: str) -> Path:
     """The first of ``archive_dirs`` that holds ``name``; ValueError if none does."""
     for directory in archive_dirs:
         try:
-            return safe_archive_path(directory, name)
+            return resolve_archive_path(directory, name)
         except (ValueError, OSError):
             continue
     raise ValueError(f"archive file {name!r} is in none of the archive directories")

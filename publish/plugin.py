@@ -11,7 +11,7 @@ table's own search box, facets and CSV export work for Chinese. Cells link every
 citation page and its preserved copy.
 
 Configuration (``plugins.nianbao`` in the metadata): ``database`` (default ``nianbao``, else the
-first database with a ``reports`` table) and ``archive_dir`` (default: the ``ARCHIVE_DIR``
+first database with a ``reports`` table) and ``archive_dir`` (default: the ``NIANBAO_ARCHIVE_DIR``
 environment variable, else the directories recorded in the database, see
 :func:`publish.originals.recorded_archive_dirs`).
 """
@@ -30,6 +30,7 @@ from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from archive.layout import ARCHIVE_DIR_ENV
 from archive.reader import ArchiveReadError, read_record
 from publish import citations, originals, search
 
@@ -76,7 +77,7 @@ def reports_database(datasette):
 
 
 def archive_dirs(datasette, conn, db_path) -> list[Path]:
-    configured = _config(datasette).get("archive_dir") or os.environ.get("ARCHIVE_DIR")
+    configured = _config(datasette).get("archive_dir") or os.environ.get(ARCHIVE_DIR_ENV)
     if configured:
         return [Path(configured)]
     return originals.recorded_archive_dirs(conn, db_path)

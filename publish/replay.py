@@ -17,7 +17,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from extract.pipeline import find_warcs
+from archive.layout import list_warcs
 
 
 def make_collection(
@@ -34,7 +34,7 @@ def make_collection(
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    warcs = [path for path in find_warcs(archive_dir) if path.name.endswith((".warc.gz", ".warc"))]
+    warcs = list_warcs(archive_dir)
     if not (root / "collections" / collection).is_dir():
         subprocess.run(
             [wb_manager, "init", collection],

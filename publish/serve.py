@@ -4,7 +4,7 @@ The database is always served under the name ``nianbao`` (``/nianbao/reports``),
 file is called, so the metadata, canned queries, dashboards and citation links stay stable.
 
 Where the WARC files are (for ``/-/original``), first match wins: ``--archive-dir``, the
-``ARCHIVE_DIR`` environment variable, the directories the extractor recorded in the database.
+``NIANBAO_ARCHIVE_DIR`` environment variable, the directories the extractor recorded in the database.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from datasette.database import Database
 from datasette.plugins import pm
 
 import publish
+from archive.layout import ARCHIVE_DIR_ENV
 from publish.views import prepare
 
-ROOT = Path(__file__).resolve().parent.parent
-METADATA_PATH = ROOT / "datasette-metadata.json"
+# Package data: found the same in a checkout and in an installed wheel.
+METADATA_PATH = Path(__file__).resolve().with_name("metadata.json")
 DATABASE_NAME = "nianbao"
 SETTINGS = {
     "default_page_size": 50,
@@ -63,8 +64,8 @@ def build_datasette(
         raise FileNotFoundError(f"no database at {db_path}")
     if run_prepare:
         prepare(db_path)
-    if archive_dir is None and os.environ.get("ARCHIVE_DIR"):
-        archive_dir = os.environ["ARCHIVE_DIR"]
+    if archive_dir is None and os.environ.get(ARCHIVE_DIR_ENV):
+        archive_dir = os.environ[ARCHIVE_DIR_ENV]
     register_plugin()
     datasette = Datasette(metadata=load_metadata(metadata_path, archive_dir), settings=SETTINGS)
     datasette.add_database(

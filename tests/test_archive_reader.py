@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import logging
-import os
 import zlib
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from archive.reader import (
     iter_captures,
     iter_records,
     read_record,
-    resolve_archive_path,
 )
 from archive.writer import WarcArchive
 from tests.test_archive_writer import GBK_NAME, HTML, STARTED, make_exchange, sha1_base32
@@ -225,30 +223,3 @@ def test_decode_content(encoding, encode):
 def test_decode_content_refuses_garbage(body, encoding, message):
     with pytest.raises(ValueError, match=message):
         decode_content(body, encoding)
-
-
-def test_resolve_archive_path(tmp_path):
-    archive_dir = tmp_path / "warc"
-    archive_dir.mkdir()
-    good = archive_dir / "nianbao-20240501083000-00000.warc.gz"
-    good.write_bytes(b"")
-    (archive_dir / "notes.txt").write_bytes(b"")
-    outside = tmp_path / "secret.warc.gz"
-    outside.write_bytes(b"")
-    os.symlink(outside, archive_dir / "escape.warc.gz")
-    (archive_dir / "sub.warc.gz").mkdir()
-    assert resolve_archive_path(archive_dir, good.name) == good.resolve()
-    for bad in [
-        "../secret.warc.gz",
-        "sub/x.warc.gz",
-        "notes.txt",
-        "missing.warc.gz",
-        "escape.warc.gz",
-        "sub.warc.gz",
-        "",
-        ".warc.gz",
-        "a\x00.warc.gz",
-        str(good),
-    ]:
-        with pytest.raises(ValueError):
-            resolve_archive_path(archive_dir, bad)

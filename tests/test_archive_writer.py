@@ -18,9 +18,10 @@ import pytest
 
 from archive.exchange import Exchange
 from archive.http_head import dechunked_head, parse_head, parse_status_line, split_message
+from archive.layout import warc_file_name
 from archive.reader import iter_records
 from archive.repair import complete_prefix, repair_open_files
-from archive.writer import WarcArchive, archive_file_name
+from archive.writer import WarcArchive
 
 VENV_BIN = Path(sys.executable).parent
 STARTED = datetime(2024, 5, 1, 8, 30, 0, tzinfo=timezone.utc)
@@ -257,7 +258,7 @@ def test_rotation_never_splits_a_group(tmp_path):
             for n in range(5)
         ]
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [archive_file_name("nianbao", STARTED, serial) for serial in range(len(names))]
+    assert names == [warc_file_name("nianbao", STARTED, serial) for serial in range(len(names))]
     assert len(names) >= 3
     assert [loc.filename for loc in locations] == sorted(loc.filename for loc in locations)
     for name in names:

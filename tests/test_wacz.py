@@ -20,7 +20,7 @@ import pytest
 from warcio.timeutils import iso_date_to_timestamp
 
 from archive.reader import decode_content
-from archive.wacz import export_wacz
+from publish.wacz import export_wacz
 from tests.crawling import ROOT, archived
 from tests.replaying import fetch, pywb_tool, running_wayback
 
@@ -33,7 +33,7 @@ def exported(farm_crawl, tmp_path_factory):
     command = [
         sys.executable,
         "-m",
-        "archive.wacz",
+        "publish.wacz",
         str(farm_crawl.out / "warc"),
         "--out",
         str(out),

@@ -234,7 +234,6 @@ class _BrowserConnection:
                     response_body=bytes(payload),
                     started=started,
                     remote_ip=self.hop.remote_ip,
-                    source="browser",
                 ),
                 head.method,
             )

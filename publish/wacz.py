@@ -1,6 +1,6 @@
 """Export a crawl as one WACZ file, to open in ReplayWeb.page or hand to someone whole.
 
-    python -m archive.wacz data/warc --out crawl.wacz [--title TEXT] [--description TEXT]
+    python -m publish.wacz data/warc --out crawl.wacz [--title TEXT] [--description TEXT]
 
 The WACZ (Web Archive Collection Zipped, format 1.1.1) is assembled by the ``wacz`` package
 (py-wacz): the WARC files stored in the zip as they are (not recompressed, so replay can seek to
@@ -27,8 +27,10 @@ from pathlib import Path
 
 from warcio.timeutils import iso_date_to_datetime
 
+from archive import layout
 from archive.reader import ArchivedRecord, decode_content, iter_captures, read_record
-from archive.writer import OPEN_SUFFIX
+from extract.documents.html import read_html
+from extract.documents.model import DocumentError
 
 logger = logging.getLogger(__name__)
 
@@ -109,18 +111,14 @@ def finished_warcs(archive_dir: str | Path) -> list[Path]:
     A WACZ keeps them side by side in ``archive/``, so two with one name are refused; files
     still being written (``.open``) are left out.
     """
-    root = Path(archive_dir)
-    if not root.is_dir():
-        raise FileNotFoundError(f"archive directory not found: {root}")
-    for unfinished in sorted(root.rglob(f"*{OPEN_SUFFIX}")):
-        logger.warning("Leaving out %s: it is still being written (or needs repair)", unfinished)
-    warcs = sorted(
-        path
-        for path in root.rglob("*")
-        if path.is_file() and path.name.endswith((".warc.gz", ".warc"))
-    )
+    warcs = []
+    for path in layout.list_warcs(archive_dir, include_open=True):
+        if layout.is_open(path):
+            logger.warning("Leaving out %s: it is still being written (or needs repair)", path)
+        else:
+            warcs.append(path)
     if not warcs:
-        raise FileNotFoundError(f"no finished WARC files under {root}")
+        raise FileNotFoundError(f"no finished WARC files under {archive_dir}")
     names: dict[str, Path] = {}
     for path in warcs:
         if path.name in names:
@@ -140,7 +138,7 @@ def report_pages(warcs: Iterable[Path]) -> list[ReportPage]:
         for capture in iter_captures(path, with_payload=False):
             response = capture.response
             if (
-                capture.metadata.get("kind") != "report"
+                capture.metadata.get(layout.KIND) != "report"
                 or not 200 <= (response.http_status or 0) < 300
             ):
                 continue
@@ -161,23 +159,20 @@ def read_page(record: ArchivedRecord, metadata: dict[str, str]) -> ReportPage:
     title = text = ""
     content_type = (record.content_type or "").split(";")[0].strip().lower()
     if content_type in HTML_TYPES or not content_type:
-        # Imported here: the extractor's HTML reading (charset sniffing for GBK pages without a
-        # declared charset, article finding) is what the database's titles come from too.
-        from extract.documents.html import read_html
-        from extract.documents.model import DocumentError
-
+        # The extractor's HTML reading (charset sniffing for GBK pages without a declared
+        # charset, article finding): the database's titles come from it too.
         try:
             body = decode_content(record.payload or b"", record.http_header("Content-Encoding"))
             document = read_html(body, content_type=record.content_type, url=record.target_uri)
             title, text = document.title or "", document.text
         except (ValueError, DocumentError) as exc:
             logger.warning("Could not read the HTML of %s: %s", record.target_uri, exc)
-    named = metadata.get("via-text", "").strip()
+    named = metadata.get(layout.VIA_TEXT, "").strip()
     if named and title in named:
         # The link that led here names the same report more fully (a flip-book viewer titled
         # 2021年…年度报告, linked as 绥滨县人民政府2021年…年度报告), or the page has no title.
         title = named
-    title = title or metadata.get("filename") or record.target_uri
+    title = title or metadata.get(layout.FILENAME) or record.target_uri
     record_id = record.record_id.removeprefix("<urn:uuid:").removesuffix(">")
     return ReportPage(id=record_id, url=record.target_uri, ts=record.date, title=title, text=text)
 
@@ -221,7 +216,7 @@ def _moment(warc_date: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m archive.wacz",
+        prog="python -m publish.wacz",
         description="Export a crawl's WARC files as one WACZ file, with its report pages listed.",
     )
     parser.add_argument("archive_dir", help="the crawl's ARCHIVE_DIR (searched recursively)")
