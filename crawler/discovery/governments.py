@@ -48,9 +48,8 @@ _DIRECTORY_TEXT = re.compile(
 _GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)?(?:门户网站|门户|网站)?|(?:人民政府|政府)网")
 # How a department's name ends. 法院, 检察院, 人大, 政协 and party bodies are not governments'
 # departments (the disclosure regulation does not cover them).
-_DEPARTMENT_END = re.compile(
-    r"(?:局|委员会|委|办公室|办|中心|厅|署|管委会|管理委员会|事务中心|服务中心)$"
-)
+# (A 中心 or 办 alone is too often something else: 新闻中心, 主办.)
+_DEPARTMENT_END = re.compile(r"(?:局|委员会|委|办公室|厅|署|管委会|政务服务中心)$")
 _NOT_A_DEPARTMENT = re.compile(
     r"法院|检察院|人大|政协|纪委|监委|党委|党校|县委|市委|区委|省委|中共"
 )
@@ -228,6 +227,8 @@ def match_link(
     (('government', '会昌县人民政府', '360733', 'county'), ('government', '南康区人民政府', '360703', 'county'))
     >>> m("教育局", "http://jyj.nc.gov.cn/"), m("县卫生健康局", "http://www.nc.gov.cn/bm/wjw/", portal=county)
     (('department', '南昌市教育局', '360100', 'city'), ('department', '南昌县卫生健康局', '360121', 'county'))
+    >>> m("教育局", box="部门网站"), m("新闻中心"), m("政府信息公开")
+    (('department', '南昌市教育局', '360100', 'city'), None, None)
     >>> m("南昌县教育局", "http://www.nc.gov.cn/bm/jyj/"), m("南昌县人民法院"), m("360124")
     (('department', '南昌县教育局', '360121', 'county'), None, ('government', '进贤县人民政府', '360124', 'county'))
     """
@@ -244,10 +245,11 @@ def match_link(
     if chain and _GOVERNMENT_SUFFIX.fullmatch(rest):
         region = _pick(chain[-1], portal, start)
         return None if same_host else _government(region, link, portal, start)
-    if not chain and is_government_box(link.box) and 2 <= len(text) <= 4 and not same_host:
+    if not chain and is_government_box(link.box) and 2 <= len(text) <= 4:
         # A bare short name (南昌) in a 市县政府 box or a county menu.
         region = _pick(region_of(text, within=portal.code), portal, start)
-        return _government(region, link, portal, start)
+        if region is not None:
+            return None if same_host else _government(region, link, portal, start)
     return _department(chain, rest, link, portal, start)
 
 

@@ -1,0 +1,264 @@
+"""The sites a discovery found: which become sites of their own, and which are refused.
+
+A discovery starts at a government's portal (a province or city row of the sites list) and keeps
+what :func:`crawler.discovery.governments.match_link` recognises under it. Bounded and safe:
+
+- only ``*.gov.cn`` hosts, and the configured exceptions, become sites;
+- one site per government portal (by host and by division) and one per department (by name
+  and by URL): the same portal reached twice is one site;
+- at most ``max_sites`` sites per start, and governments at most ``max_depth`` levels below it
+  (province → city → county → department is three);
+- a government's portal reads links in turn (its counties, its departments); a department's
+  site does not.
+
+Plain Python: the spider turns admitted sites into requests.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from crawler.discovery.governments import (
+    Candidate,
+    PageLink,
+    is_directory_link,
+    is_government_host,
+    is_government_name,
+    match_link,
+    page_links,
+)
+from crawler.discovery.scope import in_domains, site_domains, url_host
+from crawler.sites import Site
+from nianbao.regions import Region, region_by_code
+
+__all__ = [
+    "DISCOVERED_COLUMNS",
+    "Discovery",
+    "Found",
+    "FoundSites",
+    "discovery_registry",
+    "found_row",
+    "sites_csv",
+    "within_path_scope",
+]
+
+DISCOVERED_COLUMNS = (
+    "name",
+    "region_code",
+    "level",
+    "url",
+    "allowed_domains",
+    "robots",
+    "render",
+    "path_scope",
+    "found_on",
+    "link_text",
+)
+
+
+@dataclass
+class Discovery:
+    """One start: its portal, the division it covers, and what was found under it."""
+
+    site: Site
+    region: Region
+    found: list[Found] = field(default_factory=list)
+
+
+@dataclass
+class Found:
+    site: Site
+    kind: str  # government | department
+    depth: int  # levels below the start
+    found_on: str  # the page that linked it
+    link_text: str
+    discovery: Discovery = field(repr=False, compare=False)
+
+
+@dataclass
+class _Reader:
+    """A site whose pages are read for links: which discovery it serves, and how deep it is."""
+
+    discovery: Discovery
+    depth: int
+    region: Region
+
+
+class FoundSites:
+    def __init__(self, *, max_sites: int, max_depth: int, host_exceptions: list[str]):
+        self.max_sites = max_sites
+        self.max_depth = max_depth
+        self.host_exceptions = list(host_exceptions)
+        self.discoveries: dict[str, Discovery] = {}  # by the start's region code
+        self.refused: Counter[str] = Counter()
+        self._readers: dict[str, _Reader] = {}  # by site key
+        self._hosts: set[str] = set()  # government portals' hosts
+        self._names: set[str] = set()  # governments' and departments' names
+        self._urls: set[str] = set()
+
+    def start(self, site: Site) -> Discovery | None:
+        """Make ``site`` a start: it stands for its division and every one under it."""
+        region = region_by_code(site.region_code)
+        if region is None:
+            return None
+        discovery = self.discoveries.setdefault(region.code, Discovery(site, region))
+        self._readers[site.key] = _Reader(discovery, 0, region)
+        self._claim(site, government=True)
+        return discovery
+
+    def known(self, site: Site) -> None:
+        """A site of the sites list: never found again as a new one."""
+        self._claim(site, government=is_government_name(site.name))
+
+    def read_page(self, site: Site, html: str, url: str) -> tuple[list[Found], list[PageLink]]:
+        """What a page of ``site`` adds: the sites it links that are new, and the pages it links
+        that list more (地方政府, 部门网站), to read next. Nothing for a site that does not read."""
+        reader = self._readers.get(site.key)
+        if reader is None:
+            return [], []
+        found, directories = [], []
+        for link in page_links(html, url):
+            candidate = match_link(
+                link,
+                portal=reader.region,
+                start=reader.discovery.region.code,
+                portal_host=url_host(site.url),
+            )
+            if candidate is not None:
+                new = self.admit(candidate, site, url)
+                if new is not None:
+                    found.append(new)
+            elif is_directory_link(link.text) and in_domains(link.url, list(site.domains)):
+                directories.append(link)
+        return found, directories
+
+    def admit(self, candidate: Candidate, finder: Site, found_on: str) -> Found | None:
+        """The new site ``candidate`` becomes, found on ``found_on`` of ``finder``; None when
+        refused (the reason is counted in ``refused``)."""
+        reader = self._readers.get(finder.key)
+        if reader is None:
+            return None
+        discovery = reader.discovery
+        reason = self._refusal(candidate, reader)
+        if reason:
+            self.refused[reason] += 1
+            return None
+        column = url_host(candidate.url) == url_host(finder.url)
+        site = Site(
+            name=candidate.name,
+            region_code=candidate.region.code,
+            level=candidate.region.level,
+            url=candidate.url,
+            domains=finder.domains if column else tuple(site_domains(candidate.url)),
+            line=0,
+            robots=finder.robots,
+            path_scope=_directory(candidate.url) if column else "",
+        )
+        government = candidate.kind == "government"
+        self._claim(site, government=government)
+        found = Found(
+            site, candidate.kind, reader.depth + 1, found_on, candidate.link_text, discovery
+        )
+        discovery.found.append(found)
+        if government and found.depth < self.max_depth:
+            self._readers[site.key] = _Reader(discovery, found.depth, candidate.region)
+        return found
+
+    def _refusal(self, candidate: Candidate, reader: _Reader) -> str | None:
+        if len(reader.discovery.found) >= self.max_sites:
+            return "site budget spent"
+        if reader.depth + 1 > self.max_depth:
+            return "too deep"
+        if not is_government_host(candidate.url, self.host_exceptions):
+            return "not a government host"
+        host = url_host(candidate.url)
+        if candidate.name in self._names or _url_key(candidate.url) in self._urls:
+            return "already found"
+        if host in self._hosts and (candidate.kind == "government" or _is_home(candidate.url)):
+            return "already found"  # a government's portal, or another department's whole host
+        return None
+
+    def _claim(self, site: Site, *, government: bool) -> None:
+        self._names.add(site.name)
+        self._urls.add(_url_key(site.url))
+        if government and not site.path_scope:
+            self._hosts.add(url_host(site.url))
+
+
+def _url_key(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path
+    for index in ("index.html", "index.htm", "index.shtml", "index.jsp", "default.html"):
+        path = path.removesuffix(index)
+    return f"{(parts.hostname or '').lower()}{path or '/'}"
+
+
+def _is_home(url: str) -> bool:
+    return _url_key(url) == f"{url_host(url)}/"
+
+
+def _directory(url: str) -> str:
+    """The column a department's page sits in: its URL path up to the last slash."""
+    return urlsplit(url).path.rsplit("/", 1)[0] + "/"
+
+
+def sites_csv(discovery: Discovery) -> str:
+    """What a discovery found, in the sites format plus ``found_on`` and ``link_text``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=DISCOVERED_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for found in discovery.found:
+        writer.writerow(found_row(found))
+    return out.getvalue()
+
+
+def found_row(found: Found) -> dict[str, str]:
+    site = found.site
+    return {
+        "name": site.name,
+        "region_code": site.region_code,
+        "level": site.level,
+        "url": site.url,
+        "allowed_domains": " ".join(site.domains),
+        "robots": site.robots,
+        "render": site.render,
+        "path_scope": site.path_scope,
+        "found_on": found.found_on,
+        "link_text": found.link_text,
+    }
+
+
+def within_path_scope(path_scope: str, url: str) -> bool:
+    """Whether ``url`` lies in a site's column (every URL does for a site without one).
+
+    >>> within_path_scope("/zwgk/bm/wjj/", "http://www.x.gov.cn/zwgk/bm/wjj/nb/list.html")
+    True
+    >>> within_path_scope("/zwgk/bm/wjj/", "http://www.x.gov.cn/zwgk/index.html")
+    False
+    >>> within_path_scope("", "http://www.x.gov.cn/")
+    True
+    """
+    return not path_scope or urlsplit(url).path.startswith(path_scope)
+
+
+def discovery_registry(settings, sites, regions: list[str]) -> FoundSites:
+    """The crawl's registry, with its starts: government rows of level province or city, and
+    the rows of the divisions named by ``-a regions=``. ``settings`` are the crawl's."""
+    registry = FoundSites(
+        max_sites=settings.getint("DISCOVERY_MAX_SITES"),
+        max_depth=settings.getint("DISCOVERY_MAX_DEPTH"),
+        host_exceptions=settings.getlist("DISCOVERY_HOST_EXCEPTIONS"),
+    )
+    sites = list(sites)
+    if settings.getbool("DISCOVERY_ENABLED"):
+        for site in sites:
+            government = site.level in ("province", "city") and is_government_name(site.name)
+            if site.region_code in regions or government:
+                registry.start(site)
+    for site in sites:
+        registry.known(site)
+    return registry
