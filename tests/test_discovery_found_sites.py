@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.settings import Settings
 
-from crawler.discovery.found_sites import FoundSites, discovery_registry, sites_csv
+from crawler.discovery.found_sites import FoundSites, discovery_registry, saved_row, sites_csv
 from crawler.sites import parse_site_row
 
 PROVINCE_PAGE = """<html><body>
@@ -114,3 +114,16 @@ def test_path_scope_is_a_sites_column():
     assert parse_site_row({**row, "path_scope": "/bm/"}, 2).path_scope == "/bm/"
     with pytest.raises(ValueError, match="path_scope"):
         parse_site_row({**row, "path_scope": "bm/"}, 2)
+
+
+def test_a_resumed_job_finds_its_sites_again_from_the_saved_rows():
+    first = registry()
+    found, _ = first.read_page(PROVINCE, PROVINCE_PAGE, PROVINCE.url)
+    saved = [saved_row(f) for f in found]
+    resumed = registry()
+    restored = resumed.restore(saved)
+    assert [f.site for f in restored] == [f.site for f in found]
+    assert resumed.read_page(PROVINCE, PROVINCE_PAGE, PROVINCE.url)[0] == []  # already found
+    county_menu = '<a href="http://www.ncx.gov.cn/">南昌县人民政府</a>'
+    [county], _ = resumed.read_page(restored[0].site, county_menu, restored[0].site.url)
+    assert county.site.name == "南昌县人民政府"

@@ -42,6 +42,7 @@ __all__ = [
     "FoundSites",
     "discovery_registry",
     "found_row",
+    "saved_row",
     "sites_csv",
     "within_path_scope",
 ]
@@ -158,15 +159,44 @@ class FoundSites:
             robots=finder.robots,
             path_scope=_directory(candidate.url) if column else "",
         )
-        government = candidate.kind == "government"
-        self._claim(site, government=government)
         found = Found(
             site, candidate.kind, reader.depth + 1, found_on, candidate.link_text, discovery
         )
-        discovery.found.append(found)
-        if government and found.depth < self.max_depth:
-            self._readers[site.key] = _Reader(discovery, found.depth, candidate.region)
+        self._register(found)
         return found
+
+    def _register(self, found: Found) -> None:
+        government = found.kind == "government"
+        self._claim(found.site, government=government)
+        found.discovery.found.append(found)
+        region = region_by_code(found.site.region_code)
+        if government and region is not None and found.depth < self.max_depth:
+            self._readers[found.site.key] = _Reader(found.discovery, found.depth, region)
+
+    def restore(self, saved: list[dict[str, str]]) -> list[Found]:
+        """Sites an earlier run of this job found (rows of :func:`saved_row`), registered again,
+        so that requests of theirs left in the job's queue still find their site."""
+        restored = []
+        for row in saved:
+            discovery = self.discoveries.get(row.get("start", ""))
+            if discovery is None or _url_key(row["url"]) in self._urls:
+                continue
+            site = Site(
+                name=row["name"],
+                region_code=row["region_code"],
+                level=row["level"],
+                url=row["url"],
+                domains=tuple(row["allowed_domains"].split()),
+                line=0,
+                robots=row["robots"],
+                path_scope=row["path_scope"],
+            )
+            found = Found(
+                site, row["kind"], int(row["depth"]), row["found_on"], row["link_text"], discovery
+            )
+            self._register(found)
+            restored.append(found)
+        return restored
 
     def _refusal(self, candidate: Candidate, reader: _Reader) -> str | None:
         if len(reader.discovery.found) >= self.max_sites:
@@ -229,6 +259,16 @@ def found_row(found: Found) -> dict[str, str]:
         "path_scope": site.path_scope,
         "found_on": found.found_on,
         "link_text": found.link_text,
+    }
+
+
+def saved_row(found: Found) -> dict[str, str]:
+    """What :meth:`FoundSites.restore` needs to find ``found`` again (kept in the job's state)."""
+    return {
+        **found_row(found),
+        "kind": found.kind,
+        "depth": str(found.depth),
+        "start": found.discovery.region.code,
     }
 
 

@@ -26,7 +26,7 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.discovered_sites import site_discovered
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
-from crawler.discovery.found_sites import discovery_registry, within_path_scope
+from crawler.discovery.found_sites import discovery_registry, saved_row, within_path_scope
 from crawler.discovery.links import PRIORITY_AGENCY_DIRECTORY, link_priority
 from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
@@ -35,6 +35,8 @@ from crawler.sites import Site, load_sites
 from nianbao.agencies import in_scope, report_agency
 from nianbao.titles import classify_title, report_year
 
+# Where the spider state (JOBDIR) keeps the sites discovery found, for a resumed job.
+FOUND_STATE = "discovered_sites"
 PROVINCES_CSV = Path(__file__).resolve().parents[2] / "sites" / "provinces.csv"
 # Attachments are fetched before more list pages: a report page is a dead end once its files are in.
 ATTACHMENT_PRIORITY = 100
@@ -79,7 +81,10 @@ class ReportsSpider(scrapy.Spider):
         return chosen
 
     async def start(self):
-        for site in self.sites_by_key.values():
+        # A job resumed after a clean stop: its queue may hold requests of sites found before.
+        for found in self.found_sites.restore(getattr(self, "state", {}).get(FOUND_STATE, [])):
+            self.sites_by_key[found.site.key] = found.site
+        for site in list(self.sites_by_key.values()):
             yield self.request(site, site.url, kind="page", hops=0)
 
     def request(
@@ -202,6 +207,8 @@ class ReportsSpider(scrapy.Spider):
         found, directories = self.found_sites.read_page(site, response.text, response.url)
         for new in found:
             self.sites_by_key[new.site.key] = new.site
+            if hasattr(self, "state"):  # Scrapy's spider state, kept in JOBDIR
+                self.state.setdefault(FOUND_STATE, []).append(saved_row(new))
             self.crawler.signals.send_catch_log(signal=site_discovered, found=new)
             yield self.request(
                 new.site,
