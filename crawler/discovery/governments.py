@@ -38,6 +38,7 @@ _GOVERNMENT_BOX = re.compile(
     r"市县|县市|县区|区县|市州|地市|设区市|各市|各县|地方政府|政府网站|政府门户|网站群|友情链接|"
     r"网站链接|相关链接|部门网站|部门信息公开|部门链接|政府部门|县直|市直|区直|直属"
 )
+_DEPARTMENT_BOX = re.compile(r"部门|县直|市直|区直|省直|直属|机构")
 # Links to pages that list governments or departments (read them, don't crawl them for reports).
 _DIRECTORY_TEXT = re.compile(
     r"^(?:地方政府(?:网站)?|(?:市县|县市|县区|区县|县市区|市州|设区市|各市|各县)(?:政府)?(?:网站)?|"
@@ -51,14 +52,26 @@ _GOVERNMENT_SUFFIX = re.compile(r"(?:人民政府|政府)?(?:门户网站|门户
 # (A 中心 or 办 alone is too often something else: 新闻中心, 主办.)
 _DEPARTMENT_END = re.compile(r"(?:局|委员会|委|办公室|厅|署|管委会|政务服务中心)$")
 _NOT_A_DEPARTMENT = re.compile(
-    r"法院|检察院|人大|政协|纪委|监委|党委|党校|县委|市委|区委|省委|中共"
+    r"法院|检察院|人大|政协|纪委|监委|监察|党委|党校|县委|市委|区委|省委|中共|"
+    r"^(?:国家|国务院|中国|中央|全国|中华)"  # the central government's, not this one's
 )
 # Decoration around link texts: bullets, arrows, brackets with "new" marks.
 _DECORATION = re.compile(r"^[·•>»\-—=\s]+|[·•<«\-—=:：\s]+$|[（(]新[）)]$")
 _CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
 _PAGE_SUFFIX = re.compile(r"(?:信息公开|政务公开|门户网站|网站|主页|首页)$")
-_UNIT_PREFIX = re.compile(r"^[省市县区州旗盟]")
-_BOX_ANCESTORS = 4
+# 省教育厅, 市教育局, 县教育局: the unit a department without a place names must be the portal's.
+# (市 is a province-level city's, a prefecture's or a county-level city's; 区 an autonomous
+# region's or a district's.)
+_UNIT_LEVELS = {
+    "省": ("province",),
+    "市": ("province", "city", "county"),
+    "州": ("city",),
+    "盟": ("city",),
+    "区": ("province", "county"),
+    "县": ("county",),
+    "旗": ("county",),
+}
+_BOX_ANCESTORS = 6
 _MAX_TEXT = 40
 
 
@@ -227,7 +240,9 @@ def match_link(
     (('government', '会昌县人民政府', '360733', 'county'), ('government', '南康区人民政府', '360703', 'county'))
     >>> m("教育局", "http://jyj.nc.gov.cn/"), m("县卫生健康局", "http://www.nc.gov.cn/bm/wjw/", portal=county)
     (('department', '南昌市教育局', '360100', 'city'), ('department', '南昌县卫生健康局', '360121', 'county'))
-    >>> m("教育局", box="部门网站"), m("新闻中心"), m("政府信息公开")
+    >>> m("教育局", box="部门网站"), m("教育局"), m("新闻中心"), m("国家发展和改革委员会")
+    (('department', '南昌市教育局', '360100', 'city'), None, None, None)
+    >>> m("市教育局", box="部门网站"), m("省教育厅", box="部门网站"), m("县教育局", box="部门网站")
     (('department', '南昌市教育局', '360100', 'city'), None, None)
     >>> m("南昌县教育局", "http://www.nc.gov.cn/bm/jyj/"), m("南昌县人民法院"), m("360124")
     (('department', '南昌县教育局', '360121', 'county'), None, ('government', '进贤县人民政府', '360124', 'county'))
@@ -250,7 +265,7 @@ def match_link(
         region = _pick(region_of(text, within=portal.code), portal, start)
         if region is not None:
             return None if same_host else _government(region, link, portal, start)
-    return _department(chain, rest, link, portal, start)
+    return _department(chain, rest, link, portal, start, portal_host)
 
 
 def _pick(candidates: list[Region], portal: Region, start: str) -> Region | None:
@@ -266,8 +281,12 @@ def _government(region: Region | None, link: PageLink, portal: Region, start: st
     return Candidate("government", f"{region.name}人民政府", region, link.url, link.text)
 
 
-def _department(chain, rest: str, link: PageLink, portal: Region, start: str):
-    base = _UNIT_PREFIX.sub("", rest) if not chain else rest
+def _department(chain, rest, link: PageLink, portal: Region, start: str, portal_host: str | None):
+    base = rest
+    if not chain and rest[:1] in _UNIT_LEVELS:
+        if portal.level not in _UNIT_LEVELS[rest[0]]:
+            return None  # 省教育厅 on a city's portal: the province's, not this government's
+        base = rest[1:]
     if (
         len(base) < 2
         or not _DEPARTMENT_END.search(base)
@@ -276,7 +295,15 @@ def _department(chain, rest: str, link: PageLink, portal: Region, start: str):
         or base.endswith("政府")
     ):
         return None
+    if not chain and not (_same_domain(link.url, portal_host) or _DEPARTMENT_BOX.search(link.box)):
+        # 教育局 with no place: this government's only on its own domain or in its 部门网站 box.
+        return None
     region = _pick(chain[-1], portal, start) if chain else portal
     if region is None or not is_within(region, start):
         return None
     return Candidate("department", f"{region.name}{base}", region, link.url, link.text)
+
+
+def _same_domain(url: str, portal_host: str | None) -> bool:
+    host, domain = url_host(url) or "", (portal_host or "").removeprefix("www.")
+    return bool(domain) and (host == domain or host.endswith("." + domain))
