@@ -127,3 +127,14 @@ def test_a_resumed_job_finds_its_sites_again_from_the_saved_rows():
     county_menu = '<a href="http://www.ncx.gov.cn/">南昌县人民政府</a>'
     [county], _ = resumed.read_page(restored[0].site, county_menu, restored[0].site.url)
     assert county.site.name == "南昌县人民政府"
+
+
+def test_regions_alone_start_from_the_bundled_provincial_portals(caplog):
+    from crawler.spiders.reports import ReportsSpider
+
+    spider = ReportsSpider(regions="360000,440000,999999")
+    assert sorted(s.region_code for s in spider.sites_by_key.values()) == ["360000", "440000"]
+    assert spider.regions == ["360000", "440000", "999999"]
+    assert "region_code 999999" in caplog.text
+    with pytest.raises(ValueError, match="sites"):
+        ReportsSpider()

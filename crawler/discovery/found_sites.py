@@ -100,6 +100,9 @@ class FoundSites:
         self._hosts: set[str] = set()  # government portals' hosts
         self._names: set[str] = set()  # governments' and departments' names
         self._urls: set[str] = set()
+        # Each site's territory: its host, or its column on a host. A page belongs to the site
+        # whose territory holds it most narrowly (see leaves()).
+        self._territories: dict[str, dict[str, set[str]]] = {}  # host -> path scope -> keys
 
     def start(self, site: Site) -> Discovery | None:
         """Make ``site`` a start: it stands for its division and every one under it."""
@@ -212,9 +215,33 @@ class FoundSites:
             return "already found"  # a government's portal, or another department's whole host
         return None
 
+    def leaves(self, site: Site, url: str) -> bool:
+        """Whether a page link of ``site`` leads out of it: out of its column, or into what
+        another site holds more narrowly (a department's own host or column inside a portal's
+        domains), so that each page is crawled, and its reports attributed, by its own site.
+
+        >>> registry = FoundSites(max_sites=10, max_depth=3, host_exceptions=[])
+        >>> county = Site("南昌县人民政府", "360121", "county", "http://www.ncx.gov.cn/", ("ncx.gov.cn",), 2)
+        >>> column = Site("南昌县卫生健康局", "360121", "county", "http://www.ncx.gov.cn/bm/wjj/",
+        ...               ("ncx.gov.cn",), 3, path_scope="/bm/wjj/")
+        >>> for s in (county, column): registry.known(s)
+        >>> registry.leaves(county, "http://www.ncx.gov.cn/bm/wjj/nb/"), registry.leaves(county, "http://www.ncx.gov.cn/zwgk/")
+        (True, False)
+        >>> registry.leaves(column, "http://www.ncx.gov.cn/zwgk/"), registry.leaves(column, "http://www.ncx.gov.cn/bm/wjj/nb/")
+        (True, False)
+        """
+        if not within_path_scope(site.path_scope, url):
+            return True
+        parts = urlsplit(url)
+        held = self._territories.get((parts.hostname or "").lower(), {})
+        scopes = [scope for scope in held if (parts.path or "/").startswith(scope)]
+        return bool(scopes) and site.key not in held[max(scopes, key=len)]
+
     def _claim(self, site: Site, *, government: bool) -> None:
         self._names.add(site.name)
         self._urls.add(_url_key(site.url))
+        scopes = self._territories.setdefault(url_host(site.url) or "", {})
+        scopes.setdefault(site.path_scope or "/", set()).add(site.key)
         if government and not site.path_scope:
             self._hosts.add(url_host(site.url))
 

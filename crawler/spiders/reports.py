@@ -26,7 +26,7 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.discovered_sites import site_discovered
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
-from crawler.discovery.found_sites import discovery_registry, saved_row, within_path_scope
+from crawler.discovery.found_sites import discovery_registry, saved_row
 from crawler.discovery.links import PRIORITY_AGENCY_DIRECTORY, link_priority
 from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
@@ -183,8 +183,8 @@ class ReportsSpider(scrapy.Spider):
                 via_text=link.text,
                 priority=ATTACHMENT_PRIORITY,
             )
-        if kind != "report" and not within_path_scope(site.path_scope, link.url):
-            return None  # a department's column on its government's portal: not the rest of it
+        if kind != "report" and self.found_sites.leaves(site, link.url):
+            return None  # a department's column or site: its own site's, not this one's
         priority = link_priority(link.text, link.url, domains=list(site.domains))
         if priority is None:
             return None
