@@ -210,6 +210,8 @@ class ReportsSpider(scrapy.Spider):
             if hasattr(self, "state"):  # Scrapy's spider state, kept in JOBDIR
                 self.state.setdefault(FOUND_STATE, []).append(saved_row(new))
             self.crawler.signals.send_catch_log(signal=site_discovered, found=new)
+            # Fetched even if another site's walk fetched this page already: else the new site
+            # would never start.
             yield self.request(
                 new.site,
                 new.site.url,
@@ -217,7 +219,7 @@ class ReportsSpider(scrapy.Spider):
                 hops=0,
                 via=response.url,
                 via_text=new.link_text,
-            )
+            ).replace(dont_filter=True)
         for link in directories:  # a 地方政府 or 部门网站 page: read it for more
             yield self.request(
                 site,
