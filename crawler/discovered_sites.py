@@ -21,6 +21,7 @@ from scrapy.exceptions import NotConfigured
 from archive.writer import encode_warc_fields
 from crawler.archiving import WarcArchiveExtension
 from crawler.discovery.found_sites import found_row, sites_csv
+from crawler.scaleout import process_name, scaled_out
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,10 @@ class DiscoveredSitesExtension:
         for reason, count in sorted(registry.refused.items()):
             self.crawler.stats.set_value(f"discovery/refused/{reason}", count)
         for discovery in registry.discoveries.values():
-            path = self.directory / f"discovered-{discovery.region.code}.csv"
+            # Scaled out, each process writes the sites it knows, under its own name; the
+            # WARC records hold every process's finds (the discovered_sites table).
+            suffix = f"-{process_name()}" if scaled_out(self.crawler.settings) else ""
+            path = self.directory / f"discovered-{discovery.region.code}{suffix}.csv"
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 path.write_text(sites_csv(discovery), encoding="utf-8")
@@ -113,6 +117,29 @@ class DiscoveredSitesExtension:
         for extension in self.crawler.extensions.middlewares:
             if isinstance(extension, WarcArchiveExtension):
                 return extension
+        return None
+
+
+class FoundSitesMiddleware:
+    """Downloader middleware: a request of a site this process has not found itself (a
+    scaled-out crawl shares one queue) registers that site from the row the request carries,
+    before the per-site policy and the spider look the site up."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        row = request.meta.get("found_site")
+        spider = self.crawler.spider
+        sites = getattr(spider, "sites_by_key", None)
+        if not row or sites is None or request.meta.get("site_key") in sites:
+            return None
+        for found in spider.found_sites.restore([row]):
+            sites[found.site.key] = found.site
         return None
 
 

@@ -157,3 +157,8 @@ DISCOVERY_PAGE_HOPS = 3  # a portal's pages this close to its start URL are read
 DISCOVERY_HOST_EXCEPTIONS = []
 DISCOVERY_SITES_DIR = ""  # where discovered-<code>.csv goes; empty: the crawl's ARCHIVE_DIR
 EXTENSIONS = {**EXTENSIONS, "crawler.discovered_sites.DiscoveredSitesExtension": 300}
+# Before SitePolicyMiddleware (60): a found site another process discovered is registered first.
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "crawler.discovered_sites.FoundSitesMiddleware": 55,
+}

@@ -138,3 +138,35 @@ def test_regions_alone_start_from_the_bundled_provincial_portals(caplog):
     assert "region_code 999999" in caplog.text
     with pytest.raises(ValueError, match="sites"):
         ReportsSpider()
+
+
+def test_another_process_takes_up_a_found_site_from_its_request(tmp_path):
+    """Scaled out, a request of a site one process found may be fetched by another."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.discovered_sites import FoundSitesMiddleware
+    from crawler.spiders.reports import ReportsSpider
+
+    sites_csv = tmp_path / "sites.csv"
+    sites_csv.write_text(
+        "name,region_code,level,url\n江西省人民政府,360000,province,http://www.jiangxi.gov.cn/\n",
+        encoding="utf-8",
+    )
+
+    def process():
+        project = Settings()
+        project.setmodule("crawler.settings")
+        discovery = {k: v for k, v in project.items() if k.startswith("DISCOVERY_")}
+        crawler = get_crawler(ReportsSpider, discovery)
+        crawler.spider = ReportsSpider.from_crawler(crawler, sites=str(sites_csv))
+        return crawler
+
+    finder, other = process(), process()
+    [city, *_] = finder.spider.found_sites.read_page(
+        next(iter(finder.spider.sites_by_key.values())), PROVINCE_PAGE, PROVINCE.url
+    )[0]
+    request = finder.spider.request(city.site, city.site.url + "zwgk/", kind="page", hops=1)
+    assert city.site.key not in other.spider.sites_by_key
+    FoundSitesMiddleware.from_crawler(other).process_request(request)
+    assert other.spider.sites_by_key[city.site.key] == city.site
+    assert other.spider.found_sites.discoveries["360000"].found[0].site == city.site

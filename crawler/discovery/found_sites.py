@@ -100,6 +100,7 @@ class FoundSites:
         self._hosts: set[str] = set()  # government portals' hosts
         self._names: set[str] = set()  # governments' and departments' names
         self._urls: set[str] = set()
+        self._rows: dict[str, dict[str, str]] = {}  # found sites' saved rows, by site key
         # Each site's territory: its host, or its column on a host. A page belongs to the site
         # whose territory holds it most narrowly (see leaves()).
         self._territories: dict[str, dict[str, set[str]]] = {}  # host -> path scope -> keys
@@ -168,7 +169,12 @@ class FoundSites:
         self._register(found)
         return found
 
+    def row_of(self, site_key: str) -> dict[str, str] | None:
+        """The saved row of a found site (see :meth:`restore`), None for a row of the sites list."""
+        return self._rows.get(site_key)
+
     def _register(self, found: Found) -> None:
+        self._rows[found.site.key] = saved_row(found)
         government = found.kind == "government"
         self._claim(found.site, government=government)
         found.discovery.found.append(found)
@@ -177,8 +183,9 @@ class FoundSites:
             self._readers[found.site.key] = _Reader(found.discovery, found.depth, region)
 
     def restore(self, saved: list[dict[str, str]]) -> list[Found]:
-        """Sites an earlier run of this job found (rows of :func:`saved_row`), registered again,
-        so that requests of theirs left in the job's queue still find their site."""
+        """Sites found before (rows of :func:`saved_row`), registered again: by an earlier run
+        of this job, whose queue may hold requests of theirs, or by another process of a
+        scaled-out crawl, whose requests of theirs this process takes from the shared queue."""
         restored = []
         for row in saved:
             discovery = self.discoveries.get(row.get("start", ""))

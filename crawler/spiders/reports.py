@@ -100,6 +100,8 @@ class ReportsSpider(scrapy.Spider):
         callback=None,
     ) -> scrapy.Request:
         meta = {"site_key": site.key, "kind": kind, "hops": hops}
+        if not site.line:  # found by discovery: any process of a scaled-out crawl can take it up
+            meta["found_site"] = self.found_sites.row_of(site.key)
         if via:
             meta.update(via=via, via_text=via_text or "")
         if site.robots == "ignore":
