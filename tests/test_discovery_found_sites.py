@@ -170,3 +170,14 @@ def test_another_process_takes_up_a_found_site_from_its_request(tmp_path):
     FoundSitesMiddleware.from_crawler(other).process_request(request)
     assert other.spider.sites_by_key[city.site.key] == city.site
     assert other.spider.found_sites.discoveries["360000"].found[0].site == city.site
+
+
+def test_a_department_column_on_a_subdomain_is_a_column_not_the_whole_host():
+    found_sites = registry()
+    [city, *_] = found_sites.read_page(PROVINCE, PROVINCE_PAGE, PROVINCE.url)[0]
+    page = '<a href="http://xxgk.nc.gov.cn/bm/sjj/index.html">南昌市审计局</a>'
+    [column], _ = found_sites.read_page(city.site, page, "http://xxgk.nc.gov.cn/bm/")
+    assert (column.site.path_scope, column.site.domains) == ("/bm/sjj/", ("nc.gov.cn",))
+    # the rest of the disclosure platform stays the city's
+    assert not found_sites.leaves(city.site, "http://xxgk.nc.gov.cn/zwgk/")
+    assert found_sites.leaves(city.site, "http://xxgk.nc.gov.cn/bm/sjj/nb/")

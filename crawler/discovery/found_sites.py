@@ -152,13 +152,18 @@ class FoundSites:
         if reason:
             self.refused[reason] += 1
             return None
-        column = url_host(candidate.url) == url_host(finder.url)
+        # A department linked at a page rather than a host's home is a column of some portal
+        # (its government's, most often): kept to that column, on that portal's domains.
+        column = candidate.kind == "department" and not _is_home(candidate.url)
+        domains = tuple(site_domains(candidate.url))
+        if column and in_domains(candidate.url, list(finder.domains)):
+            domains = finder.domains
         site = Site(
             name=candidate.name,
             region_code=candidate.region.code,
             level=candidate.region.level,
             url=candidate.url,
-            domains=finder.domains if column else tuple(site_domains(candidate.url)),
+            domains=domains,
             line=0,
             robots=finder.robots,
             path_scope=_directory(candidate.url) if column else "",
