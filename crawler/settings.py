@@ -143,3 +143,22 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # The browser sends its own headers (and the cookies it earned), not Scrapy's.
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
 PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.visit.skipped_resource"  # fonts, audio, video
+
+# --- Discovery (crawler/discovery/governments.py, found_sites.py) ----------------------------
+# A province or city government's row (or -a regions=CODE,…) stands for every government under
+# it: its portal's 市县政府 boxes, county menus and department lists are read, and each
+# government or department found under it is crawled as a site of its own, with its own budgets.
+DISCOVERY_ENABLED = True
+DISCOVERY_MAX_SITES = 10000  # sites found per start: a province has ~150 counties × ~30 departments
+DISCOVERY_MAX_DEPTH = 3  # levels below the start: province → city → county → department
+DISCOVERY_PAGE_HOPS = 3  # a portal's pages this close to its start URL are read for such links
+# Hosts besides *.gov.cn that may become sites (a portal documented outside gov.cn), with
+# their subdomains: a list, or comma-separated with -s.
+DISCOVERY_HOST_EXCEPTIONS = []
+DISCOVERY_SITES_DIR = ""  # where discovered-<code>.csv goes; empty: the crawl's ARCHIVE_DIR
+EXTENSIONS = {**EXTENSIONS, "crawler.discovered_sites.DiscoveredSitesExtension": 300}
+# Before SitePolicyMiddleware (60): a found site another process discovered is registered first.
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "crawler.discovered_sites.FoundSitesMiddleware": 55,
+}

@@ -2,7 +2,8 @@
 
 A CSV with a header row and the columns ``name,region_code,level,url``, optionally
 ``allowed_domains`` (space-separated), ``robots`` (``obey`` | ``ignore``) and ``render``
-(``auto`` | ``always`` | ``never``, for sites that need a browser). Other columns (a ``note``,
+(``auto`` | ``always`` | ``never``, for sites that need a browser) and ``path_scope`` (a URL
+path the site's pages stay under: a department's column on its government's portal). Other columns (a ``note``,
 say) are kept but not interpreted. A malformed row is reported with its line number and skipped;
 the other rows still crawl.
 """
@@ -33,11 +34,19 @@ class Site:
     line: int
     robots: str = "obey"
     render: str = "auto"
+    path_scope: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def key(self) -> str:
-        """A short stable id for logs and request meta: the start URL's host plus the line."""
+        """A short stable id for logs and request meta: the start URL's host plus the line.
+
+        A site found by discovery (crawler/discovery/governments.py) has no line (0): its start
+        URL, which discovery keeps unique, names it instead.
+        """
+        if not self.line:
+            parts = urlsplit(self.url)
+            return f"{parts.hostname}{parts.path or '/'}"
         return f"{urlsplit(self.url).hostname}#{self.line}"
 
 
@@ -106,7 +115,10 @@ def parse_site_row(row: dict[str, str | None], line: int) -> Site:
     if render not in RENDER_POLICIES:
         raise ValueError(f"render must be one of {', '.join(RENDER_POLICIES)}, got {render!r}")
     allowed = values.get("allowed_domains", "").split() or None
-    known = set(REQUIRED_COLUMNS) | {"allowed_domains", "robots", "render"}
+    path_scope = values.get("path_scope", "")
+    if path_scope and not path_scope.startswith("/"):
+        raise ValueError(f"path_scope must be a URL path starting with /, got {path_scope!r}")
+    known = set(REQUIRED_COLUMNS) | {"allowed_domains", "robots", "render", "path_scope"}
     return Site(
         name=name,
         region_code=region_code,
@@ -116,5 +128,6 @@ def parse_site_row(row: dict[str, str | None], line: int) -> Site:
         line=line,
         robots=robots,
         render=render,
+        path_scope=path_scope,
         extra={k: v for k, v in values.items() if k not in known},
     )

@@ -25,7 +25,7 @@ from archive.reader import (
     iter_records,
     read_record,
 )
-from extract import books
+from extract import books, discovered
 from extract import db as store
 from extract.documents import DocumentError, read_document, sniff_type
 from extract.documents.model import SOURCE_TYPES
@@ -112,6 +112,7 @@ def extract_archive(
             read_warc(db, warc, summary, on_bytes)
         books.assemble_books(db, parsed_row)
         resolve_reports(db, summary)
+        discovered.refresh_missing(db)
         import_crawls(db, archive_dir)
         refresh_versions(db)  # versions, first/last seen, gone: over every crawl read so far
         summary.reports_in_database = db.table("reports").count
@@ -129,6 +130,7 @@ class _Batch:
     parsed: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     book_pages: list[dict] = field(default_factory=list)
+    discovered: list[dict] = field(default_factory=list)
 
 
 def read_warc(
@@ -148,6 +150,7 @@ def read_warc(
             store.record_errors(db, batch.errors)
             if batch.book_pages:
                 db.table("book_pages").upsert_all(batch.book_pages, pk="record_id")
+            discovered.store_discovered(db, batch.discovered)
             store.save_warc_state(
                 db,
                 warc.name,
@@ -157,12 +160,21 @@ def read_warc(
                 complete=complete,
                 records=records,
             )
-        for rows in (batch.documents, batch.parsed, batch.errors, batch.book_pages):
+        for rows in (
+            batch.documents,
+            batch.parsed,
+            batch.errors,
+            batch.book_pages,
+            batch.discovered,
+        ):
             rows.clear()
 
     try:
         for record, metadata, end in captures(
-            warc.path, start=warc.start, salvage=not warc.is_open
+            warc.path,
+            start=warc.start,
+            salvage=not warc.is_open,
+            on_metadata=lambda record: batch.discovered.extend(discovered.discovery_rows(record)),
         ):
             document, parsed, error = consider(record, metadata, warc.name)
             if isinstance(parsed, BookPage):
@@ -207,7 +219,11 @@ def read_warc(
 
 
 def captures(
-    path: Path, *, start: int = 0, salvage: bool = True
+    path: Path,
+    *,
+    start: int = 0,
+    salvage: bool = True,
+    on_metadata: Callable[[ArchivedRecord], None] | None = None,
 ) -> Iterator[tuple[ArchivedRecord, dict, int]]:
     """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit record.
 
@@ -215,6 +231,7 @@ def captures(
     offset is where reading can restart without missing or repeating a document. At damage, a
     response read whole just before it is yielded only with ``salvage``: in a file still being
     written the damage is a half-written group whose metadata will be there next time.
+    ``on_metadata`` is handed each metadata record that belongs to no capture (a discovery's).
     """
     pending: tuple[ArchivedRecord, int] | None = None
     try:
@@ -229,6 +246,8 @@ def captures(
                 yield held, {}, held_end
             if record.rec_type in ("response", "resource", "revisit"):
                 pending = (record, end)
+            elif record.rec_type == "metadata" and on_metadata is not None:
+                on_metadata(record)
     except ArchiveReadError:
         if pending is not None and salvage:
             yield pending[0], {}, pending[1]

@@ -28,7 +28,9 @@ __all__ = [
     "leading_regions",
     "region_by_code",
     "region_of",
+    "regions_under",
     "short_name",
+    "split_leading_regions",
 ]
 
 
@@ -259,6 +261,18 @@ def leading_regions(name: str) -> list[list[Region]]:
     >>> leading_regions("县卫生健康局")
     []
     """
+    return split_leading_regions(name)[0]
+
+
+def split_leading_regions(name: str) -> tuple[list[list[Region]], str]:
+    """:func:`leading_regions`, and the text left after the chain (whitespace removed).
+
+    >>> chain, rest = split_leading_regions("江西省 南昌县人民政府")
+    >>> [c[0].code for c in chain], rest
+    (['360000', '360121'], '人民政府')
+    >>> split_leading_regions("教育局")
+    ([], '教育局')
+    """
     text = re.sub(r"\s+", "", name)
     text = text.removeprefix("中共")
     chain: list[list[Region]] = []
@@ -276,4 +290,20 @@ def leading_regions(name: str) -> list[list[Region]]:
             candidates = nested or candidates
         chain.append(candidates)
         within = candidates[0].code
-    return chain
+    return chain, text[position:]
+
+
+def regions_under(code: str) -> list[Region]:
+    """Every division below the one with ``code`` (children, their children …), in code order.
+
+    >>> [r.name for r in regions_under("360100")][:3]
+    ['东湖区', '西湖区', '青云谱区']
+    >>> len(regions_under("360000")) > 100, regions_under("360121")
+    (True, [])
+    """
+    code = _code6(code)
+    return [
+        region
+        for region in sorted(_index().by_code.values(), key=lambda r: r.code)
+        if region.code != code and is_within(region, code)
+    ]

@@ -70,9 +70,16 @@ class FarmCrawl:
 def crawl_farm(out: Path) -> FarmCrawl:
     """Build the farm, serve it, crawl it once with the project's settings (sped up)."""
     farm = build_farm()
+    items, sent, log = crawl_served(farm.hosts, farm.sites_csv(), out)
+    return FarmCrawl(farm, out, items, sent, log)
+
+
+def crawl_served(hosts, sites_csv_text: str, out: Path) -> tuple[list[dict], list[Sent], str]:
+    """Serve ``hosts``, crawl the sites list ``sites_csv_text`` once into ``out``; returns the
+    crawl's items, what the server sent and the crawl's log."""
     sites_csv = out / "sites.csv"
-    sites_csv.write_text(farm.sites_csv(), encoding="utf-8")
-    with GovFarmServer(farm.hosts) as server:
+    sites_csv.write_text(sites_csv_text, encoding="utf-8")
+    with GovFarmServer(hosts) as server:
         result = subprocess.run(
             crawl_command(sites_csv, out),
             cwd=ROOT,
@@ -84,7 +91,7 @@ def crawl_farm(out: Path) -> FarmCrawl:
         sent = list(server.sent)
     if result.returncode != 0:
         raise RuntimeError(f"the crawl failed ({result.returncode}):\n{result.stderr[-4000:]}")
-    return FarmCrawl(farm, out, read_items(out / "found.jsonl"), sent, result.stderr)
+    return read_items(out / "found.jsonl"), sent, result.stderr
 
 
 def slowed(handler, delay: float):

@@ -11,6 +11,8 @@ MODULES = [
     "nianbao.regions",
     "nianbao.titles",
     "crawler.discovery.attachments",
+    "crawler.discovery.found_sites",
+    "crawler.discovery.governments",
     "crawler.discovery.links",
     "crawler.discovery.reports",
     "crawler.discovery.scope",

@@ -5,6 +5,8 @@
 - :mod:`.attachments` — attachment links and downloaded files' names.
 - :mod:`.traps` — URL canonicalisation and crawler traps.
 - :mod:`.scope` — which hosts belong to a site.
+- :mod:`.governments` — links to the governments and departments under a portal.
+- :mod:`.found_sites` — which of those become sites of their own (discovery mode).
 
 Plain strings in, plain values out: nothing here imports Scrapy. What a title, agency or region
 is belongs to the whole pipeline and lives in :mod:`nianbao`.

@@ -9,16 +9,25 @@ request over without the spider changing:
 ``site_key``  the site row it belongs to        ``kind``  page | listing | report | attachment
 ``hops``      links followed from the start URL  ``via`` / ``via_text``  the linking page and anchor
 ``list_page`` pages of one list followed so far (pagination is not a hop, but must end)
+
+Discovery mode: a province or city government's row (or a row named by ``-a regions=``) also
+stands for every government under it. Its portal's link boxes and menus are read for the
+governments and departments below (:mod:`crawler.discovery.governments`), and each one found
+becomes a site of its own, with its own budgets (:mod:`crawler.discovery.found_sites`).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
+from crawler.discovered_sites import site_discovered
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
-from crawler.discovery.links import link_priority
+from crawler.discovery.found_sites import discovery_registry, saved_row
+from crawler.discovery.links import PRIORITY_AGENCY_DIRECTORY, link_priority
 from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
 from crawler.listings import parse_listing
@@ -26,6 +35,9 @@ from crawler.sites import Site, load_sites
 from nianbao.agencies import in_scope, report_agency
 from nianbao.titles import classify_title, report_year
 
+# Where the spider state (JOBDIR) keeps the sites discovery found, for a resumed job.
+FOUND_STATE = "discovered_sites"
+PROVINCES_CSV = Path(__file__).resolve().parents[2] / "sites" / "provinces.csv"
 # Attachments are fetched before more list pages: a report page is a dead end once its files are in.
 ATTACHMENT_PRIORITY = 100
 # Flip-book viewers whose text pages hold the report (the listing parser pages through them).
@@ -35,19 +47,44 @@ VIEWER_HINTS = ("basic-html", "/mobile/index.html", "flipbook", "/files/book")
 class ReportsSpider(scrapy.Spider):
     name = "reports"
 
-    def __init__(self, sites: str | None = None, **kwargs):
+    def __init__(self, sites: str | None = None, regions: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not sites:
+        if not sites and not regions:
             raise ValueError("pass the sites list: scrapy crawl reports -a sites=FILE.csv")
+        # -a regions=370000,371500 alone starts from the bundled provincial portals.
+        sites = sites or str(PROVINCES_CSV)
         self.sites_file = sites
         loaded, errors = load_sites(sites)
         for error in errors:
             self.logger.error("Sites file %s, %s; that row is skipped", sites, error)
         self.site_errors = errors
+        self.regions = [code.strip() for code in (regions or "").split(",") if code.strip()]
+        if self.regions:
+            loaded = self.rows_of_regions(loaded)
         self.sites_by_key: dict[str, Site] = {site.key: site for site in loaded}
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.found_sites = discovery_registry(
+            crawler.settings, spider.sites_by_key.values(), spider.regions
+        )
+        return spider
+
+    def rows_of_regions(self, loaded: list[Site]) -> list[Site]:
+        """With ``-a regions=``: only the rows of those divisions, each one a discovery start."""
+        chosen = [site for site in loaded if site.region_code in self.regions]
+        for code in sorted(set(self.regions) - {site.region_code for site in chosen}):
+            self.logger.error(
+                "No row of %s has region_code %s: nothing starts there", self.sites_file, code
+            )
+        return chosen
+
     async def start(self):
-        for site in self.sites_by_key.values():
+        # A job resumed after a clean stop: its queue may hold requests of sites found before.
+        for found in self.found_sites.restore(getattr(self, "state", {}).get(FOUND_STATE, [])):
+            self.sites_by_key[found.site.key] = found.site
+        for site in list(self.sites_by_key.values()):
             yield self.request(site, site.url, kind="page", hops=0)
 
     def request(
@@ -63,6 +100,8 @@ class ReportsSpider(scrapy.Spider):
         callback=None,
     ) -> scrapy.Request:
         meta = {"site_key": site.key, "kind": kind, "hops": hops}
+        if not site.line:  # found by discovery: any process of a scaled-out crawl can take it up
+            meta["found_site"] = self.found_sites.row_of(site.key)
         if via:
             meta.update(via=via, via_text=via_text or "")
         if site.robots == "ignore":
@@ -82,6 +121,9 @@ class ReportsSpider(scrapy.Spider):
             return
         site = self.sites_by_key[response.meta["site_key"]]
         hops = response.meta.get("hops", 0)
+        # Before the page's own links: a department's page is then its own site's, not a page
+        # of the portal that lists it (the duplicate filter lets the first request through).
+        yield from self.discover(response, site, hops)
         listing = parse_listing(response)
         for page in listing.pages:
             yield page.replace(
@@ -143,6 +185,8 @@ class ReportsSpider(scrapy.Spider):
                 via_text=link.text,
                 priority=ATTACHMENT_PRIORITY,
             )
+        if kind != "report" and self.found_sites.leaves(site, link.url):
+            return None  # a department's column or site: its own site's, not this one's
         priority = link_priority(link.text, link.url, domains=list(site.domains))
         if priority is None:
             return None
@@ -155,6 +199,39 @@ class ReportsSpider(scrapy.Spider):
             via_text=link.text,
             priority=priority,
         )
+
+    def discover(self, response, site: Site, hops: int):
+        """Discovery mode: the governments and departments this page links become sites."""
+        if not isinstance(response, HtmlResponse) or hops > self.settings.getint(
+            "DISCOVERY_PAGE_HOPS"
+        ):
+            return
+        found, directories = self.found_sites.read_page(site, response.text, response.url)
+        for new in found:
+            self.sites_by_key[new.site.key] = new.site
+            if hasattr(self, "state"):  # Scrapy's spider state, kept in JOBDIR
+                self.state.setdefault(FOUND_STATE, []).append(saved_row(new))
+            self.crawler.signals.send_catch_log(signal=site_discovered, found=new)
+            # Fetched even if another site's walk fetched this page already: else the new site
+            # would never start.
+            yield self.request(
+                new.site,
+                new.site.url,
+                kind="page",
+                hops=0,
+                via=response.url,
+                via_text=new.link_text,
+            ).replace(dont_filter=True)
+        for link in directories:  # a 地方政府 or 部门网站 page: read it for more
+            yield self.request(
+                site,
+                link.url,
+                kind="page",
+                hops=hops + 1,
+                via=response.url,
+                via_text=link.text,
+                priority=PRIORITY_AGENCY_DIRECTORY,
+            )
 
     def report_item(self, response: HtmlResponse, site: Site, has_attachment: bool) -> dict | None:
         title = page_title(response)
