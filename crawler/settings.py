@@ -143,3 +143,16 @@ PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000
 # The browser sends its own headers (and the cookies it earned), not Scrapy's.
 PLAYWRIGHT_PROCESS_REQUEST_HEADERS = None
 PLAYWRIGHT_ABORT_REQUEST = "crawler.browser.visit.skipped_resource"  # fonts, audio, video
+
+# --- Internal addresses (crawler/netguard.py) -------------------------------------------------
+# Every request — plain, redirected, robots.txt, or made by a page in the browser — is refused
+# when its host is or resolves to a loopback, private, link-local, multicast or reserved address:
+# what the crawl fetches is published. True fetches them (sites served on this machine directly;
+# the imitation sites need no exception, their proxy resolves their names).
+ALLOW_INTERNAL_ADDRESSES = False
+# After HttpProxyMiddleware (750), which says whether a proxy resolves the host instead of us.
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "crawler.netguard.InternalAddressMiddleware": 760,
+}
+SPIDER_MIDDLEWARES = {"crawler.netguard.RefusedBrowserRequests": 50}
