@@ -14,7 +14,7 @@ request over without the spider changing:
 from __future__ import annotations
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
@@ -22,7 +22,7 @@ from crawler.discovery.links import link_priority
 from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
 from crawler.listings import parse_listing
-from crawler.sites import Site, load_sites
+from crawler.sites import Site, SitesFileError, load_sites
 from nianbao.agencies import in_scope, report_agency
 from nianbao.titles import classify_title, report_year
 
@@ -35,18 +35,31 @@ VIEWER_HINTS = ("basic-html", "/mobile/index.html", "flipbook", "/files/book")
 class ReportsSpider(scrapy.Spider):
     name = "reports"
 
-    def __init__(self, sites: str | None = None, **kwargs):
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        allow = crawler.settings.getbool("ALLOW_INTERNAL_ADDRESSES")
+        return super().from_crawler(crawler, *args, allow_internal_addresses=allow, **kwargs)
+
+    def __init__(self, sites: str | None = None, allow_internal_addresses=False, **kwargs):
         super().__init__(**kwargs)
         if not sites:
             raise ValueError("pass the sites list: scrapy crawl reports -a sites=FILE.csv")
         self.sites_file = sites
-        loaded, errors = load_sites(sites)
+        self.unreadable: str | None = None
+        try:
+            loaded, errors = load_sites(sites, allow_internal=allow_internal_addresses)
+        except SitesFileError as exc:
+            # One clear line and a crawl that ends at once (start), not a traceback.
+            self.logger.error("%s; nothing is crawled", exc)
+            loaded, errors, self.unreadable = [], [], str(exc)
         for error in errors:
             self.logger.error("Sites file %s, %s; that row is skipped", sites, error)
         self.site_errors = errors
         self.sites_by_key: dict[str, Site] = {site.key: site for site in loaded}
 
     async def start(self):
+        if self.unreadable:
+            raise CloseSpider("sites_file_unreadable")
         for site in self.sites_by_key.values():
             yield self.request(site, site.url, kind="page", hops=0)
 
