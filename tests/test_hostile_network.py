@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import socket
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.async_api import async_playwright
 
+from crawler.browser.launch import launch_options
 from crawler.netguard import (
     AddressGuard,
     internal_reason,
@@ -301,3 +304,50 @@ def test_the_guard_resolves_names_unless_a_proxy_does():
 def test_the_per_site_summary_counts_the_refusals(crawls):
     _, log, _, _ = crawls["refused"]
     assert re.search(r"localhost#4\s+0\s+0\s+0\s+[1-9]", log)
+
+
+async def stun_packets(args: list[str]) -> int:
+    """UDP packets a page's WebRTC sends to a STUN server on 127.0.0.2, past its HTTP proxy."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.bind(("127.0.0.2", 0))
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    async with async_playwright() as playwright:
+        options = launch_options({"headless": True}, playwright.chromium.executable_path)
+        browser = await playwright.chromium.launch(**{**options, "args": args})
+        # Port 9 (discard): nothing listens there; the proxy only has to be configured.
+        context = await browser.new_context(proxy={"server": "http://127.0.0.1:9"})
+        page = await context.new_page()
+        await page.set_content("<html><body></body></html>")
+        await page.evaluate(
+            "port => { const pc = new RTCPeerConnection("
+            "{iceServers: [{urls: 'stun:127.0.0.2:' + port}]});"
+            "pc.createDataChannel('x');"
+            "return pc.createOffer().then(offer => pc.setLocalDescription(offer)); }",
+            port,
+        )
+        await asyncio.sleep(1)  # ICE gathering starts with the local description
+        await browser.close()
+    packets = 0
+    while True:
+        try:
+            listener.recv(2048)
+        except BlockingIOError:
+            break
+        packets += 1
+    listener.close()
+    return packets
+
+
+def test_webrtc_sends_nothing_past_the_recorder():
+    """Chromium's flags keep WebRTC's UDP off the network; without the flag it goes out."""
+
+    async def run():
+        options = launch_options({}, None)
+        ours = await stun_packets(options["args"])
+        flag = "--webrtc-ip-handling-policy=disable_non_proxied_udp"
+        without = await stun_packets([a for a in options["args"] if a != flag])
+        return ours, without
+
+    ours, without = asyncio.run(run())
+    assert ours == 0 and without > 0
