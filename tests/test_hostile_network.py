@@ -12,6 +12,7 @@ import asyncio
 import os
 import re
 import socket
+import ssl
 import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.async_api import async_playwright
 
-from crawler.browser.launch import launch_options
+from crawler.browser import tls
+from crawler.browser.launch import Upstream, launch_options
+from crawler.browser.recorder import RecordingProxy
 from crawler.netguard import (
     AddressGuard,
     internal_reason,
@@ -351,3 +354,67 @@ def test_webrtc_sends_nothing_past_the_recorder():
 
     ours, without = asyncio.run(run())
     assert ours == 0 and without > 0
+
+
+async def through_recorder(guard: AddressGuard, target: str, path: str, *, tunnel: bool):
+    """One request through a recording proxy straight to ``target`` (host:port), plain or inside
+    a CONNECT tunnel as a browser sends HTTPS; returns (status line, body, refusals)."""
+    refusals, exchanges = [], []
+    host, port = target.rsplit(":", 1)
+    proxy = RecordingProxy(
+        lambda exchange, method: exchanges.append(exchange),
+        browser_tls=tls.browser_side_context(),
+        server_tls=tls.server_side_context(),
+        guard=guard,
+        on_refused=lambda url, reason: refusals.append((url, reason)),
+        route=lambda url: Upstream(host, int(port), False),
+        timeout=10,
+    )
+    await proxy.start()
+    reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
+    if tunnel:
+        writer.write(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
+        assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 200")
+        client = ssl.create_default_context()
+        client.check_hostname, client.verify_mode = False, ssl.CERT_NONE
+        await writer.start_tls(client, server_hostname=host)
+        line = f"GET {path} HTTP/1.1"
+    else:
+        line = f"GET http://{target}{path} HTTP/1.1"
+    writer.write(f"{line}\r\nHost: {target}\r\nConnection: close\r\n\r\n".encode())
+    answer = await reader.read()
+    writer.close()
+    await proxy.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body.decode(), refusals, exchanges
+
+
+def test_the_recorder_refuses_internal_addresses_plain_and_tunnelled():
+    guard = AddressGuard(resolve_with_asyncio, allow_internal=False)
+    with InternalServer("127.0.0.2") as metadata, InternalServer("127.0.0.1") as admin:
+        plain = asyncio.run(
+            through_recorder(guard, f"127.0.0.2:{metadata.port}", METADATA_PATH, tunnel=False)
+        )
+        tunnelled = asyncio.run(
+            through_recorder(guard, f"127.0.0.2:{metadata.port}", METADATA_PATH, tunnel=True)
+        )
+        named = asyncio.run(
+            through_recorder(guard, f"localhost:{admin.port}", "/admin/", tunnel=False)
+        )
+        allowing = AddressGuard(resolve_with_asyncio, allow_internal=True)
+        control = asyncio.run(
+            through_recorder(allowing, f"127.0.0.2:{metadata.port}", METADATA_PATH, tunnel=False)
+        )
+        hits = list(metadata.paths), list(admin.paths)
+    for status, body, refusals, exchanges in (plain, tunnelled, named):
+        assert status == "HTTP/1.1 403 Forbidden" and "internal address refused" in body
+        assert len(refusals) == 1 and exchanges == []
+    assert plain[2][0] == (
+        f"http://127.0.0.2:{metadata.port}{METADATA_PATH}",
+        "127.0.0.2 is a loopback address",
+    )
+    assert tunnelled[2][0][0] == f"https://127.0.0.2:{metadata.port}{METADATA_PATH}"
+    assert "localhost resolves to" in named[2][0][1]
+    # Only the control, with internal addresses allowed, reached the server.
+    assert control[0] == "HTTP/1.0 200 OK" and "internal-secret" in control[1]
+    assert hits == ([METADATA_PATH], [])
