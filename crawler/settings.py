@@ -162,3 +162,16 @@ DOWNLOADER_MIDDLEWARES = {
     **DOWNLOADER_MIDDLEWARES,
     "crawler.discovered_sites.FoundSitesMiddleware": 55,
 }
+
+# --- Internal addresses (crawler/netguard.py) -------------------------------------------------
+# Every request — plain, redirected, robots.txt, or made by a page in the browser — is refused
+# when its host is or resolves to a loopback, private, link-local, multicast or reserved address:
+# what the crawl fetches is published. True fetches them (sites served on this machine directly;
+# the imitation sites need no exception, their proxy resolves their names).
+ALLOW_INTERNAL_ADDRESSES = False
+# After HttpProxyMiddleware (750), which says whether a proxy resolves the host instead of us.
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "crawler.netguard.InternalAddressMiddleware": 760,
+}
+SPIDER_MIDDLEWARES = {"crawler.netguard.RefusedBrowserRequests": 50}

@@ -12,6 +12,7 @@ from playwright.async_api import async_playwright
 from crawler.browser import tls
 from crawler.browser.launch import Upstream, launch_options
 from crawler.browser.recorder import RecordingProxy
+from crawler.netguard import AddressGuard, resolve_with_asyncio
 from imitation.browser_sites import FIDELITY_HOST, fidelity_routes
 from imitation.server import GovFarmServer, split_chunks
 
@@ -29,6 +30,8 @@ def recorder(exchanges: list, route) -> RecordingProxy:
         lambda exchange, method: exchanges.append((method, exchange)),
         browser_tls=tls.browser_side_context(),
         server_tls=tls.server_side_context(),
+        # The origins here are on 127.0.0.1 (tests/test_hostile_network.py checks the refusal).
+        guard=AddressGuard(resolve_with_asyncio, allow_internal=True),
         route=route,
         timeout=10,
     )

@@ -107,6 +107,9 @@ def crawl(urls: list[str], archive: Path) -> subprocess.CompletedProcess:
             f"ARCHIVE_DIR={archive}",
             "-s",
             "ROBOTSTXT_OBEY=False",
+            # The raw test server is on 127.0.0.1, reached directly (crawler/netguard.py).
+            "-s",
+            "ALLOW_INTERNAL_ADDRESSES=True",
             "-s",
             "DOWNLOAD_DELAY=0",
             "-s",

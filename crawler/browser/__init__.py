@@ -7,7 +7,8 @@ The parts, each switched on in ``crawler/settings.py`` (the "Browser" block):
 ``handler.BrowserDownloadHandler``      downloads: plain requests captured as before, browser
                                         requests as one ``visit`` each (own context, own recorder)
 ``recorder.RecordingProxy``             archives the browser's traffic as byte-exact exchanges
-                                        (``wire`` frames HTTP/1.1, ``tls`` breaks HTTPS open)
+                                        (``wire`` frames HTTP/1.1, ``tls`` breaks HTTPS open),
+                                        and refuses internal addresses (``crawler.netguard``)
 ``cookies.BrowserCookiesMiddleware``    shares Scrapy's cookie jar with the browser, both ways
 ``rendered.RenderedDomArchive``         keeps the rendered DOM as a WARC conversion record
 ``fingerprint``                         keeps a browser request apart from its plain twin

@@ -30,6 +30,7 @@ from crawler.browser import tls
 from crawler.browser.launch import BrowserUnavailable
 from crawler.browser.visit import BrowserVisit
 from crawler.capture import CapturingHTTPDownloadHandler
+from crawler.netguard import guard_for
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler, CapturingHTTPDownl
                 self._recorder_options = {
                     "browser_tls": tls.browser_side_context(),
                     "server_tls": tls.server_side_context(),
+                    "guard": guard_for(self._crawler),
                     "max_body": settings.getint("DOWNLOAD_MAXSIZE", 200 * 1024 * 1024) or 2**40,
                     "timeout": settings.getfloat("DOWNLOAD_TIMEOUT", 60.0),
                 }

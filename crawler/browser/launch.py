@@ -32,10 +32,13 @@ SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chr
 
 # No GPU in a crawler; QUIC would bypass an HTTP proxy; the background services (updates,
 # sync, safe browsing, first-run pages) only add traffic nobody asked for, and on a closed
-# network their refused connections make Chromium slow to answer everything else.
+# network their refused connections make Chromium slow to answer everything else. WebRTC must
+# not send UDP past the proxy: a page's script would reach addresses the recorder refuses (STUN
+# to 127.0.0.2, say; tests/test_hostile_network.py).
 CRAWLER_FLAGS = (
     "--disable-gpu",
     "--disable-quic",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",

@@ -39,11 +39,14 @@ from crawler.browser.wire import (
     request_framing,
     response_framing,
 )
+from crawler.netguard import AddressGuard, HostNotFound
 
 logger = logging.getLogger(__name__)
 
 #: Called with each finished exchange and the request's method.
 ExchangeCallback = Callable[[Exchange, str], None]
+#: Called with the URL of each request refused as internal, and why.
+RefusalCallback = Callable[[str, str], None]
 
 
 class UpstreamError(Exception):
@@ -59,6 +62,8 @@ class RecordingProxy:
         *,
         browser_tls: ssl.SSLContext,
         server_tls: ssl.SSLContext,
+        guard: AddressGuard,
+        on_refused: RefusalCallback | None = None,
         route: Callable[[str], Upstream] = upstream_for,
         max_body: int = 200 * 1024 * 1024,
         timeout: float = 60.0,
@@ -66,6 +71,10 @@ class RecordingProxy:
         self.on_exchange = on_exchange
         self.browser_tls = browser_tls
         self.server_tls = server_tls
+        # Every request a page makes is vetted here, before any connection: a page's script
+        # must not reach what the crawl itself may not (crawler/netguard.py).
+        self.guard = guard
+        self.on_refused = on_refused
         self.route = route
         self.max_body = max_body
         self.timeout = timeout
@@ -115,6 +124,11 @@ class RecordingProxy:
         finally:
             connection.close()
             self._connections.discard(task)
+
+    def refused(self, url: str, reason: str) -> None:
+        logger.warning("Refused the browser's request for %s: %s", url, reason)
+        if self.on_refused is not None:
+            self.on_refused(url, reason)
 
     def announce(self, exchange: Exchange, method: str) -> None:
         try:
@@ -197,9 +211,25 @@ class _BrowserConnection:
         sent_head, recorded_head = self._outgoing_head(head, url, hop)
         started = datetime.now(timezone.utc)
         try:
-            status_raw = await self._send(hop, url, sent_head + body)
+            verdict = await self.proxy.guard.vet(url, proxied=hop.proxy)
+            if verdict.refusal:
+                self.proxy.refused(url, verdict.refusal)
+                await self._refuse(
+                    403,
+                    "Forbidden",
+                    f"nianbao recorder: internal address refused: {verdict.refusal}",
+                )
+                return False
+            status_raw = await self._send(hop, url, sent_head + body, verdict.address)
             status = parse_status_head(status_raw)
-        except (OSError, UpstreamError, WireError, asyncio.TimeoutError, ssl.SSLError) as exc:
+        except (
+            OSError,
+            UpstreamError,
+            WireError,
+            HostNotFound,
+            asyncio.TimeoutError,
+            ssl.SSLError,
+        ) as exc:
             reason = str(exc) or type(exc).__name__
             logger.info("Browser request %s %s failed: %s", head.method, url, reason)
             await self._refuse(502, "Bad Gateway", f"nianbao recorder: {reason}")
@@ -263,12 +293,15 @@ class _BrowserConnection:
         sent = b"\r\n".join(kept)
         return sent, sent
 
-    async def _send(self, hop: Upstream, url: str, message: bytes) -> bytes:
-        """Send a request on the hop's connection (reopened once if it went stale); the status head."""
-        key = (hop, self.tunnel)
+    async def _send(self, hop: Upstream, url: str, message: bytes, address: str | None) -> bytes:
+        """Send a request on the hop's connection (reopened once if it went stale); the status head.
+
+        ``address``: the vetted address of the origin, connected to in place of its name.
+        """
+        key = (hop, self.tunnel, address)
         reused = self.hop is not None and self.hop.key == key
         if not reused:
-            await self._open(hop, url, key)
+            await self._open(hop, url, key, address)
         try:
             self.hop.writer.write(message)
             await self.hop.writer.drain()
@@ -277,7 +310,7 @@ class _BrowserConnection:
             if not reused:
                 raise
         # A kept-alive connection the server had closed meanwhile: one fresh attempt.
-        await self._open(hop, url, key)
+        await self._open(hop, url, key, address)
         self.hop.writer.write(message)
         await self.hop.writer.drain()
         return await self._read_status(self.hop)
@@ -288,7 +321,7 @@ class _BrowserConnection:
             raise UpstreamError("connection closed before an answer")
         return raw
 
-    async def _open(self, hop: Upstream, url: str, key) -> None:
+    async def _open(self, hop: Upstream, url: str, key, address: str | None) -> None:
         if self.hop is not None:
             self.hop.close()
             self.hop = None
@@ -319,13 +352,13 @@ class _BrowserConnection:
         elif secure:
             reader, writer = await asyncio.wait_for(
                 asyncio.open_connection(
-                    host, port, ssl=self.proxy.server_tls, server_hostname=host
+                    address or host, port, ssl=self.proxy.server_tls, server_hostname=host
                 ),
                 timeout,
             )
         else:
             reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(hop.host, hop.port), timeout
+                asyncio.open_connection(address or hop.host, hop.port), timeout
             )
         self.hop = _Hop(key, reader, writer)
 

@@ -33,6 +33,7 @@ from crawler.browser.detect import challenge_reason
 from crawler.browser.recorder import RecordingProxy
 from crawler.browser.wire import parse_status_head
 from crawler.capture import exchange_captured
+from crawler.netguard import REFUSED
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class BrowserVisit:
         self.documents = 0
         self.last_document: Exchange | None = None
         self.unsolved: str | None = None
-        self.recorder = RecordingProxy(self._recorded, **recorder_options)
+        self.recorder = RecordingProxy(self._recorded, on_refused=self._refused, **recorder_options)
 
     async def open(self) -> None:
         await self.recorder.start()
@@ -184,6 +185,12 @@ class BrowserVisit:
                 reason = self.challenge()
                 if reason:
                     self._give_up(f"{reason}, still after {self.documents} attempts")
+
+    def _refused(self, url: str, reason: str) -> None:
+        # Handed on with the page: crawler.netguard.RefusedBrowserRequests records each one.
+        self.request.meta.setdefault(REFUSED, []).append({"url": url, "reason": reason})
+        self.crawler.stats.inc_value("netguard/refused")
+        self.crawler.stats.inc_value("netguard/refused/browser")
 
     async def settle(self, page: Page) -> None:
         """Wait until the page is quiet and no longer a challenge (or give up, saying why)."""

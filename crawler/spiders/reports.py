@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler.discovered_sites import site_discovered
@@ -31,7 +31,7 @@ from crawler.discovery.links import PRIORITY_AGENCY_DIRECTORY, link_priority
 from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
 from crawler.listings import parse_listing
-from crawler.sites import Site, load_sites
+from crawler.sites import Site, SitesFileError, load_sites
 from nianbao.agencies import in_scope, report_agency
 from nianbao.titles import classify_title, report_year
 
@@ -47,14 +47,26 @@ VIEWER_HINTS = ("basic-html", "/mobile/index.html", "flipbook", "/files/book")
 class ReportsSpider(scrapy.Spider):
     name = "reports"
 
-    def __init__(self, sites: str | None = None, regions: str | None = None, **kwargs):
+    def __init__(
+        self,
+        sites: str | None = None,
+        regions: str | None = None,
+        allow_internal_addresses=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not sites and not regions:
             raise ValueError("pass the sites list: scrapy crawl reports -a sites=FILE.csv")
         # -a regions=370000,371500 alone starts from the bundled provincial portals.
         sites = sites or str(PROVINCES_CSV)
         self.sites_file = sites
-        loaded, errors = load_sites(sites)
+        self.unreadable: str | None = None
+        try:
+            loaded, errors = load_sites(sites, allow_internal=allow_internal_addresses)
+        except SitesFileError as exc:
+            # One clear line and a crawl that ends at once (start), not a traceback.
+            self.logger.error("%s; nothing is crawled", exc)
+            loaded, errors, self.unreadable = [], [], str(exc)
         for error in errors:
             self.logger.error("Sites file %s, %s; that row is skipped", sites, error)
         self.site_errors = errors
@@ -65,7 +77,8 @@ class ReportsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
+        allow = crawler.settings.getbool("ALLOW_INTERNAL_ADDRESSES")
+        spider = super().from_crawler(crawler, *args, allow_internal_addresses=allow, **kwargs)
         spider.found_sites = discovery_registry(
             crawler.settings, spider.sites_by_key.values(), spider.regions
         )
@@ -81,6 +94,8 @@ class ReportsSpider(scrapy.Spider):
         return chosen
 
     async def start(self):
+        if self.unreadable:
+            raise CloseSpider("sites_file_unreadable")
         # A job resumed after a clean stop: its queue may hold requests of sites found before.
         for found in self.found_sites.restore(getattr(self, "state", {}).get(FOUND_STATE, [])):
             self.sites_by_key[found.site.key] = found.site
