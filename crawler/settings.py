@@ -82,7 +82,13 @@ LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
 # With REDIS_URL set (-s REDIS_URL=redis://host:6379/0, or NIANBAO_REDIS_URL in the environment),
 # several crawler processes share one frontier and one duplicate filter in Redis (scrapy-redis),
 # in place of the run-local ones above. Unset, the add-on changes nothing.
-ADDONS = {"crawler.scaleout.ScaleOut": 100}
+# Optional features switch themselves on as Scrapy add-ons, each reading its own settings below,
+# rather than this file rewriting the component dicts above.
+ADDONS = {
+    "crawler.scaleout.ScaleOut": 100,
+    "crawler.recrawl.Recrawl": 200,
+    "crawler.browser.addon.Browser": 300,
+}
 REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "")
 SCALEOUT_IDLE_CLOSE = 30.0  # seconds the frontier stays empty, no process busy, before one ends
 SCALEOUT_KEY_PREFIX = (
@@ -94,37 +100,16 @@ SCALEOUT_KEY_PREFIX = (
 # last capture (If-None-Match / If-Modified-Since), and a payload archived before — 304, or the
 # same bytes at this or another URL — is written as a revisit record, not a second copy. The
 # digest index behind it is ARCHIVE_DIR/index.sqlite; each run is logged in ARCHIVE_DIR/crawls.jsonl.
-# See crawler/recrawl.py. Off: every request unconditional, every payload archived in full.
+# See crawler/recrawl.py; the Recrawl add-on (ADDONS above) puts its parts in. Off: every request
+# unconditional, every payload archived in full.
 RECRAWL_ENABLED = True
-EXTENSIONS = {
-    **EXTENSIONS,
-    "crawler.archiving.WarcArchiveExtension": None,
-    "crawler.recrawl.RecrawlArchiveExtension": 100,
-}
-# After every middleware that sets headers, before resume (950), whose answers need no validators.
-DOWNLOADER_MIDDLEWARES = {
-    **DOWNLOADER_MIDDLEWARES,
-    "crawler.recrawl.ConditionalRequestMiddleware": 930,
-}
 
 # --- Browser (crawler/browser) ---------------------------------------------------------------
 # Pages that need JavaScript — anti-bot challenges (HTTP 412/521 cookie scripts) and lists that
 # scripts fill in — are rendered in Chromium through scrapy-playwright; everything else stays a
 # plain download. What the browser fetched is archived as HTTP exchanges by a recording proxy;
-# the DOM it rendered only as a conversion record. See crawler/browser/__init__.py.
-DOWNLOAD_HANDLERS = {
-    "http": "crawler.browser.handler.BrowserDownloadHandler",
-    "https": "crawler.browser.handler.BrowserDownloadHandler",
-}
-DOWNLOADER_MIDDLEWARES = {
-    **DOWNLOADER_MIDDLEWARES,
-    "crawler.browser.middleware.BrowserRenderMiddleware": 580,
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
-    "crawler.browser.cookies.BrowserCookiesMiddleware": 700,
-}
-EXTENSIONS = {**EXTENSIONS, "crawler.browser.rendered.RenderedDomArchive": 110}
-# A page sent to the browser must not be answered with the archived plain answer (its challenge).
-REQUEST_FINGERPRINTER_CLASS = "crawler.browser.fingerprint.BrowserAwareRequestFingerprinter"
+# the DOM it rendered only as a conversion record. See crawler/browser/__init__.py; the Browser
+# add-on (ADDONS above) puts its parts in when BROWSER_ENABLED is on.
 BROWSER_ENABLED = True
 BROWSER_ARCHIVE_DOM = True  # the rendered DOM as a WARC conversion record beside the document
 # Empty: the crawl's own USER_AGENT, so a challenge cookie is earned under the name that will
