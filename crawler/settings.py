@@ -18,8 +18,19 @@ USER_AGENT = (
 
 # --- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True  # per site: the sites CSV column robots=ignore
-CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS = 32  # the global limit for a few sites; more sites raise it (below)
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# The downloader holds per-host concurrency at any DOWNLOAD_DELAY (Scrapy's did not at 0) and
+# sizes the global limit from the sites: see crawler/downloader.py.
+DOWNLOADER = "crawler.downloader.PoliteDownloader"
+# On: up to CONCURRENT_REQUESTS_PER_DOMAIN requests per site in the downloader, so a crawl of many
+# sites is held by their politeness, not by a fixed global cap.
+CONCURRENCY_FROM_SITES = True
+# Each request in flight holds a socket, and each waiting one a little memory: a ceiling.
+CONCURRENT_REQUESTS_MAX = 2000
+# Scrapy's default, named because fairness rests on it: the next request is for the host with the
+# fewest requests in the downloader (round-robin among equals), not the next in one FIFO.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
