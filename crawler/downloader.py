@@ -16,6 +16,9 @@ Set as ``DOWNLOADER`` in ``crawler/settings.py``. Two changes to Scrapy's own do
   Scrapy's ``DownloaderAwarePriorityQueue`` (its default): the host with the fewest requests in
   the downloader, round-robin among equals; the per-host limit keeps each host's share to a few
   requests, so what is held in memory grows with the sites, not with their pages.
+  ``CONCURRENT_REQUESTS`` given on the command line is taken as it is.
+- **Scaled out** (``REDIS_URL``), each download also takes a lease on its host from Redis
+  (:mod:`crawler.shared_politeness`), so N processes put the load of one on a site.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ from __future__ import annotations
 import logging
 
 from scrapy.core.downloader import Downloader
+from scrapy.settings import SETTINGS_PRIORITIES
+
+from crawler.scaleout import scaled_out
+from crawler.shared_politeness import SharedHostGate
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +37,8 @@ logger = logging.getLogger(__name__)
 def global_concurrency(settings, sites: int) -> int:
     """``CONCURRENT_REQUESTS`` or, for many sites, enough for each to use its per-host limit."""
     floor = settings.getint("CONCURRENT_REQUESTS")
-    if not settings.getbool("CONCURRENCY_FROM_SITES"):
+    chosen = (settings.getpriority("CONCURRENT_REQUESTS") or 0) > SETTINGS_PRIORITIES["project"]
+    if chosen or not settings.getbool("CONCURRENCY_FROM_SITES"):
         return floor
     wanted = sites * settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
     return max(floor, min(wanted, settings.getint("CONCURRENT_REQUESTS_MAX")))
@@ -48,10 +56,15 @@ class PoliteDownloader(Downloader):
                 self.total_concurrency,
                 self.domain_concurrency,
             )
+        shared = scaled_out(self.settings) and self.settings.getbool("SCALEOUT_SHARED_POLITENESS")
+        self.gate = SharedHostGate.from_crawler(crawler) if shared else None
 
     def _wait_for_download(self, slot, request, queue_dfd):
         # Called by _process_queue as it starts the request, before the task runs: counting the
         # request as transferring now is what lets that loop stop at the slot's concurrency.
         # (_download adds it again, a no-op on a set, and removes it when the download ends.)
         slot.transferring.add(request)
-        return super()._wait_for_download(slot, request, queue_dfd)
+        download = super()._wait_for_download(slot, request, queue_dfd)
+        if self.gate is None:
+            return download
+        return self.gate.around(request.meta[self.DOWNLOAD_SLOT], slot, download)

@@ -105,6 +105,9 @@ SCALEOUT_IDLE_CLOSE = 30.0  # seconds the frontier stays empty, no process busy,
 SCALEOUT_KEY_PREFIX = (
     "nianbao:%(spider)s"  # the Redis keys of one crawl: another prefix, another crawl
 )
+# On: per-host politeness (CONCURRENT_REQUESTS_PER_DOMAIN, DOWNLOAD_DELAY) holds for the processes
+# together, through a lease per download in Redis (crawler/shared_politeness.py); off: per process.
+SCALEOUT_SHARED_POLITENESS = True
 
 # --- Recrawl ---------------------------------------------------------------------------------
 # Crawls run again and again over one ARCHIVE_DIR: each URL is asked whether it changed since its
