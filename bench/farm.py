@@ -99,13 +99,14 @@ def counties(n: int) -> list[tuple[str, str]]:
     return [(name, code) for code, name in unique[:n]]
 
 
-def build_bench_farm(n_hosts: int = 200) -> BenchFarm:
+def build_bench_farm(n_hosts: int = 200, *, latency: bool = True) -> BenchFarm:
+    """``n_hosts`` portals; ``latency=False`` answers at once (the crawler's CPU-bound rate)."""
     store, state = SeedDocumentStore(), FarmState()
     hosts, rows, reports, attachments, platforms = {}, [], {}, {}, {}
     for index, (place, code) in enumerate(counties(n_hosts)):
         platform = PLATFORM_CYCLE[index % len(PLATFORM_CYCLE)]
         b = build_site(index, place, code, platform, store, state)
-        hosts[b.host] = with_delays(b.host, b.routes)
+        hosts[b.host] = with_delays(b.host, b.routes) if latency else b.routes
         rows.append(
             {
                 "name": b.name,

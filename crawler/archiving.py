@@ -46,9 +46,9 @@ class WarcArchiveExtension:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("ARCHIVE_ENABLED", True):
+        if not crawler.settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured("ARCHIVE_ENABLED is off: responses are not archived")
-        return cls(crawler, Path(crawler.settings.get("ARCHIVE_DIR", "data/warc")))
+        return cls(crawler, Path(crawler.settings.get("ARCHIVE_DIR")))
 
     def open(self, spider):
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -61,11 +61,11 @@ class WarcArchiveExtension:
             self.directory,
             prefix=warc_prefix(settings),  # with this process's host-pid when scaled out
             started=started,
-            max_bytes=settings.getint("WARC_MAX_BYTES", 500_000_000),
+            max_bytes=settings.getint("WARC_MAX_BYTES"),
             warcinfo={
                 layout.CRAWL_ID: self.crawl_id,
                 "software-crawler": f"nianbao/{__version__} Scrapy",
-                "http-header-user-agent": settings.get("USER_AGENT", ""),
+                "http-header-user-agent": settings.get("USER_AGENT"),
                 "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
                 "sites": str(getattr(spider, "sites_file", "")),
             },

@@ -39,10 +39,10 @@ class SitePolicyMiddleware:
         s = crawler.settings
         return cls(
             crawler,
-            max_hops=s.getint("SITE_MAX_HOPS", 8),
-            max_list_pages=s.getint("SITE_MAX_LIST_PAGES", 100),
-            page_budget=s.getint("SITE_PAGE_BUDGET", 2000),
-            attachment_budget=s.getint("SITE_ATTACHMENT_BUDGET", 2000),
+            max_hops=s.getint("SITE_MAX_HOPS"),
+            max_list_pages=s.getint("SITE_MAX_LIST_PAGES"),
+            page_budget=s.getint("SITE_PAGE_BUDGET"),
+            attachment_budget=s.getint("SITE_ATTACHMENT_BUDGET"),
         )
 
     def process_request(self, request):
@@ -80,8 +80,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
-        self.cap = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+        self.base = settings.getfloat("RETRY_BACKOFF_BASE")
+        self.cap = settings.getfloat("RETRY_BACKOFF_MAX")
 
     async def process_response(self, request, response):
         result = super().process_response(request, response)

@@ -42,7 +42,7 @@ class CrawlProgress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, crawler.settings.getfloat("PROGRESS_INTERVAL", 30.0))
+        return cls(crawler, crawler.settings.getfloat("PROGRESS_INTERVAL"))
 
     def opened(self, spider):
         for key in getattr(spider, "sites_by_key", {}):

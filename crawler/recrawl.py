@@ -13,6 +13,7 @@ A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep ever
   Every capture goes into the digest index. When the run ends its numbers go into the WARC (a
   ``metadata`` record) and ``ARCHIVE_DIR/crawls.jsonl``, which the extractor loads into its
   ``crawls`` table.
+- :class:`Recrawl` is the Scrapy add-on (``ADDONS``) that puts both in the crawl.
 - A ``JOBDIR`` whose crawl finished starts a new crawl when used again; an interrupted one still
   resumes (:mod:`crawler.resume`), so one command can run on a schedule (:func:`prepare_job_dir`).
 """
@@ -30,6 +31,7 @@ from pathlib import Path
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.misc import load_object
 
 from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
 from archive.exchange import CaptureLocation
@@ -52,6 +54,23 @@ CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 GONE_STATUSES = (404, 410)
 
 
+class Recrawl:
+    """Scrapy add-on: the archive extension that logs runs and writes revisits in place of the
+    plain one, and conditional requests. Each reads ``RECRAWL_ENABLED`` itself: off, requests
+    stay unconditional and payloads are archived in full, but runs are still logged and a
+    finished ``JOBDIR`` still starts afresh."""
+
+    def update_settings(self, settings):
+        if WarcArchiveExtension in map(load_object, settings.getdict("EXTENSIONS")):
+            settings.replace_in_component_priority_dict(
+                "EXTENSIONS", WarcArchiveExtension, RecrawlArchiveExtension
+            )
+        # After every middleware that sets headers, before resume (950), whose answers need none.
+        settings.set_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", ConditionalRequestMiddleware, 930
+        )
+
+
 class ConditionalRequestMiddleware:
     """Downloader middleware: conditional GETs from the digest index; a 304 answered from the archive.
 
@@ -67,9 +86,7 @@ class ConditionalRequestMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("RECRAWL_ENABLED", True) or not settings.getbool(
-            "ARCHIVE_ENABLED", True
-        ):
+        if not settings.getbool("RECRAWL_ENABLED") or not settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured(
                 "RECRAWL_ENABLED or ARCHIVE_ENABLED is off: requests stay unconditional"
             )
@@ -168,7 +185,7 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
 
     def __init__(self, crawler, directory: Path):
         super().__init__(crawler, directory)
-        self.revisits = crawler.settings.getbool("RECRAWL_ENABLED", True)
+        self.revisits = crawler.settings.getbool("RECRAWL_ENABLED")
         self.index: DigestIndex | None = None
         self.counts: Counter[str] = Counter()
         self.warc_files: set[str] = set()

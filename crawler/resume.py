@@ -48,9 +48,9 @@ class ResumeFromArchiveMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         jobdir = crawler.settings.get("JOBDIR")
-        if not jobdir or not crawler.settings.getbool("ARCHIVE_ENABLED", True):
+        if not jobdir or not crawler.settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured("resuming needs JOBDIR and the archive")
-        return cls(crawler, Path(jobdir), Path(crawler.settings.get("ARCHIVE_DIR", "data/warc")))
+        return cls(crawler, Path(jobdir), Path(crawler.settings.get("ARCHIVE_DIR")))
 
     def remember(self, location, request, response):
         if response.status >= 500 or response.status in (408, 429):

@@ -69,7 +69,7 @@ class ScaleOut:
     def update_settings(self, settings):
         if not scaled_out(settings):
             return
-        prefix = settings.get("SCALEOUT_KEY_PREFIX") or "nianbao:%(spider)s"
+        prefix = settings.get("SCALEOUT_KEY_PREFIX")
         replaced = settings.get("DUPEFILTER_CLASS")
         if replaced not in (RUN_LOCAL_DUPEFILTER, SHARED_DUPEFILTER):
             logger.warning(
@@ -230,7 +230,7 @@ class SharedFrontierLifecycle:
     def __init__(self, crawler):
         self.crawler = crawler
         self.server = get_redis_from_settings(crawler.settings)
-        self.idle_close = crawler.settings.getfloat("SCALEOUT_IDLE_CLOSE", 30.0)
+        self.idle_close = crawler.settings.getfloat("SCALEOUT_IDLE_CLOSE")
         self.busy_at = time.time()  # joining counts as work: a newcomer waits for its peers' links
         self.crawl: SharedCrawl | None = None
         self.heartbeat = task.LoopingCall(self.beat)
@@ -295,7 +295,7 @@ def process_name() -> str:
 def warc_prefix(settings) -> str:
     """The WARC file prefix: ``WARC_PREFIX``, and when scaled out this process's name, so that
     processes writing into one directory never pick the same file name."""
-    prefix = settings.get("WARC_PREFIX") or "nianbao"
+    prefix = settings.get("WARC_PREFIX")
     return f"{prefix}-{process_name()}" if scaled_out(settings) else prefix
 
 
@@ -311,7 +311,7 @@ def open_files_to_repair(directory: str | os.PathLike, settings) -> list[Path]:
         return paths
     host = process_name().rsplit("-", 1)[0]
     named = re.compile(
-        re.escape(settings.get("WARC_PREFIX") or "nianbao")
+        re.escape(settings.get("WARC_PREFIX"))
         + r"-(?P<host>.+)-(?P<pid>\d+)-\d{14}-\d{5,}\.warc\.gz"
         + re.escape(OPEN_SUFFIX)
     )

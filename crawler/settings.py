@@ -18,8 +18,19 @@ USER_AGENT = f"nianbao/{__version__} (+{NIANBAO_CONTACT}; archive of government 
 
 # --- Politeness -------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True  # per site: the sites CSV column robots=ignore
-CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS = 32  # the global limit for a few sites; more sites raise it (below)
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# The downloader holds per-host concurrency at any DOWNLOAD_DELAY (Scrapy's did not at 0) and
+# sizes the global limit from the sites: see crawler/downloader.py.
+DOWNLOADER = "crawler.downloader.PoliteDownloader"
+# On: up to CONCURRENT_REQUESTS_PER_DOMAIN requests per site in the downloader, so a crawl of many
+# sites is held by their politeness, not by a fixed global cap.
+CONCURRENCY_FROM_SITES = True
+# Each request in flight holds a socket, and each waiting one a little memory: a ceiling.
+CONCURRENT_REQUESTS_MAX = 2000
+# Scrapy's default, named because fairness rests on it: the next request is for the host with the
+# fewest requests in the downloader (round-robin among equals), not the next in one FIFO.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
@@ -60,9 +71,13 @@ WARC_PREFIX = "nianbao"
 WARC_MAX_BYTES = 500 * 1024 * 1024
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before the site policy: a site another process discovered is registered first.
+    "crawler.discovered_sites.FoundSitesMiddleware": 55,
     "crawler.middlewares.SitePolicyMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    # After HttpProxyMiddleware (750), which says whether a proxy resolves the host instead of us.
+    "crawler.netguard.InternalAddressMiddleware": 760,
     # Closest to the downloader, so an archived answer skips the network and the archive alike.
     "crawler.resume.ResumeFromArchiveMiddleware": 950,
 }
@@ -70,7 +85,10 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.archiving.WarcArchiveExtension": 100,
     "crawler.progress.CrawlProgress": 200,
+    "crawler.discovered_sites.DiscoveredSitesExtension": 300,
 }
+# Turns the browser's refused requests (crawler/netguard.py) into error items of the page.
+SPIDER_MIDDLEWARES = {"crawler.netguard.RefusedBrowserRequests": 50}
 PROGRESS_INTERVAL = 30.0
 
 # --- Reactor ----------------------------------------------------------------------------------
@@ -82,49 +100,37 @@ LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
 # With REDIS_URL set (-s REDIS_URL=redis://host:6379/0, or NIANBAO_REDIS_URL in the environment),
 # several crawler processes share one frontier and one duplicate filter in Redis (scrapy-redis),
 # in place of the run-local ones above. Unset, the add-on changes nothing.
-ADDONS = {"crawler.scaleout.ScaleOut": 100}
+# Optional features switch themselves on as Scrapy add-ons, each reading its own settings below,
+# rather than this file rewriting the component dicts above.
+ADDONS = {
+    "crawler.scaleout.ScaleOut": 100,
+    "crawler.recrawl.Recrawl": 200,
+    "crawler.browser.addon.Browser": 300,
+}
 REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "")
 SCALEOUT_IDLE_CLOSE = 30.0  # seconds the frontier stays empty, no process busy, before one ends
 SCALEOUT_KEY_PREFIX = (
     "nianbao:%(spider)s"  # the Redis keys of one crawl: another prefix, another crawl
 )
+# On: per-host politeness (CONCURRENT_REQUESTS_PER_DOMAIN, DOWNLOAD_DELAY) holds for the processes
+# together, through a lease per download in Redis (crawler/shared_politeness.py); off: per process.
+SCALEOUT_SHARED_POLITENESS = True
 
 # --- Recrawl ---------------------------------------------------------------------------------
 # Crawls run again and again over one ARCHIVE_DIR: each URL is asked whether it changed since its
 # last capture (If-None-Match / If-Modified-Since), and a payload archived before — 304, or the
 # same bytes at this or another URL — is written as a revisit record, not a second copy. The
 # digest index behind it is ARCHIVE_DIR/index.sqlite; each run is logged in ARCHIVE_DIR/crawls.jsonl.
-# See crawler/recrawl.py. Off: every request unconditional, every payload archived in full.
+# See crawler/recrawl.py; the Recrawl add-on (ADDONS above) puts its parts in. Off: every request
+# unconditional, every payload archived in full.
 RECRAWL_ENABLED = True
-EXTENSIONS = {
-    **EXTENSIONS,
-    "crawler.archiving.WarcArchiveExtension": None,
-    "crawler.recrawl.RecrawlArchiveExtension": 100,
-}
-# After every middleware that sets headers, before resume (950), whose answers need no validators.
-DOWNLOADER_MIDDLEWARES = {
-    **DOWNLOADER_MIDDLEWARES,
-    "crawler.recrawl.ConditionalRequestMiddleware": 930,
-}
 
 # --- Browser (crawler/browser) ---------------------------------------------------------------
 # Pages that need JavaScript — anti-bot challenges (HTTP 412/521 cookie scripts) and lists that
 # scripts fill in — are rendered in Chromium through scrapy-playwright; everything else stays a
 # plain download. What the browser fetched is archived as HTTP exchanges by a recording proxy;
-# the DOM it rendered only as a conversion record. See crawler/browser/__init__.py.
-DOWNLOAD_HANDLERS = {
-    "http": "crawler.browser.handler.BrowserDownloadHandler",
-    "https": "crawler.browser.handler.BrowserDownloadHandler",
-}
-DOWNLOADER_MIDDLEWARES = {
-    **DOWNLOADER_MIDDLEWARES,
-    "crawler.browser.middleware.BrowserRenderMiddleware": 580,
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
-    "crawler.browser.cookies.BrowserCookiesMiddleware": 700,
-}
-EXTENSIONS = {**EXTENSIONS, "crawler.browser.rendered.RenderedDomArchive": 110}
-# A page sent to the browser must not be answered with the archived plain answer (its challenge).
-REQUEST_FINGERPRINTER_CLASS = "crawler.browser.fingerprint.BrowserAwareRequestFingerprinter"
+# the DOM it rendered only as a conversion record. See crawler/browser/__init__.py; the Browser
+# add-on (ADDONS above) puts its parts in when BROWSER_ENABLED is on.
 BROWSER_ENABLED = True
 BROWSER_ARCHIVE_DOM = True  # the rendered DOM as a WARC conversion record beside the document
 # Empty: the crawl's own USER_AGENT, so a challenge cookie is earned under the name that will
@@ -156,12 +162,6 @@ DISCOVERY_PAGE_HOPS = 3  # a portal's pages this close to its start URL are read
 # their subdomains: a list, or comma-separated with -s.
 DISCOVERY_HOST_EXCEPTIONS = []
 DISCOVERY_SITES_DIR = ""  # where discovered-<code>.csv goes; empty: the crawl's ARCHIVE_DIR
-EXTENSIONS = {**EXTENSIONS, "crawler.discovered_sites.DiscoveredSitesExtension": 300}
-# Before SitePolicyMiddleware (60): a found site another process discovered is registered first.
-DOWNLOADER_MIDDLEWARES = {
-    **DOWNLOADER_MIDDLEWARES,
-    "crawler.discovered_sites.FoundSitesMiddleware": 55,
-}
 
 # --- Internal addresses (crawler/netguard.py) -------------------------------------------------
 # Every request — plain, redirected, robots.txt, or made by a page in the browser — is refused
@@ -169,9 +169,3 @@ DOWNLOADER_MIDDLEWARES = {
 # what the crawl fetches is published. True fetches them (sites served on this machine directly;
 # the imitation sites need no exception, their proxy resolves their names).
 ALLOW_INTERNAL_ADDRESSES = False
-# After HttpProxyMiddleware (750), which says whether a proxy resolves the host instead of us.
-DOWNLOADER_MIDDLEWARES = {
-    **DOWNLOADER_MIDDLEWARES,
-    "crawler.netguard.InternalAddressMiddleware": 760,
-}
-SPIDER_MIDDLEWARES = {"crawler.netguard.RefusedBrowserRequests": 50}

@@ -57,8 +57,9 @@ def request_url(req: Req) -> str:
 
 
 class RecrawlFarm:
-    def __init__(self, farm: Farm):
+    def __init__(self, farm: Farm, policies: dict[str, Validators] | None = None):
         self.farm = farm
+        self.policies = HOST_VALIDATORS if policies is None else policies
         self.edits: dict[str, Callable[[bytes], bytes]] = {}
         self.modified: dict[str, datetime] = {}
         self.gone: dict[str, int] = {}
@@ -109,7 +110,7 @@ class RecrawlFarm:
     # --- serving -------------------------------------------------------------------------------
 
     def _wrap(self, host: str, handler):
-        policy = HOST_VALIDATORS.get(host, Validators(False, False, False))
+        policy = self.policies.get(host, Validators(False, False, False))
 
         def answer(req: Req) -> Reply:
             url = request_url(req)

@@ -48,12 +48,14 @@ def test_bench_farm_has_reports_on_every_host_and_fixed_delays():
 
 
 @pytest.mark.skipif(shutil.which("wget") is None, reason="GNU wget is not installed")
-def test_crawl_benchmark_writes_its_comparison(tmp_path):
+def test_crawl_benchmark_writes_its_bounds_and_comparison(tmp_path):
     data = run_benchmark("crawl", tmp_path / "crawl.json", "--workdir", str(tmp_path))
     for key in (
-        "speedup_vs_wget",
+        "bound_ratio",
+        "speedup_vs_parallel_wget",
+        "reports_found",
+        "cpu_bound_pages_per_s",
         "warc_overhead",
-        "time_ratio_vs_wget",
         "politeness",
         "farm",
         "runs",
@@ -75,6 +77,8 @@ def test_crawl_benchmark_writes_its_comparison(tmp_path):
         ):
             assert key in run
         assert run["pages"] > 0 and run["peak_rss_bytes"] > 0
+    polite = [r for r in data["runs"] if "bound_ratio" in r]
+    assert polite and all(r["politeness_bound_s"] > 0 and r["cpu_bound_s"] > 0 for r in polite)
     # The comparison is only fair at the same per-host politeness: one request at a time.
     assert all(run["peak_requests_in_flight_per_host"] == 1 for run in data["runs"])
     assert data["politeness"]["scrapy"]["CONCURRENT_REQUESTS_PER_DOMAIN"] == "1"
@@ -112,3 +116,12 @@ def test_extract_benchmark_reports_every_type_and_memory_checkpoints(tmp_path):
     checkpoints = data["growth"]["checkpoints"]
     assert [p["documents"] for p in checkpoints] == [5, 10]
     assert all(p["rss_bytes"] > 0 for p in checkpoints)
+
+
+def test_recrawl_benchmark_writes_its_ratios(tmp_path):
+    data = run_benchmark("recrawl", tmp_path / "recrawl.json", "--workdir", str(tmp_path))
+    for key in ("recrawl_time_ratio", "recrawl_bytes_ratio", "recrawl_network_ratio", "machine"):
+        assert key in data
+    first, second = data["runs"]
+    assert first["statuses"].get("304", 0) == 0 < second["statuses"]["304"]
+    assert second["crawl_log"]["revisits"] > 0

@@ -42,9 +42,9 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler, CapturingHTTPDownl
     def __init__(self, crawler):
         super().__init__(crawler)
         settings = crawler.settings
-        self.page_timeout = settings.getfloat("BROWSER_PAGE_TIMEOUT", 90.0)
+        self.page_timeout = settings.getfloat("BROWSER_PAGE_TIMEOUT")
         # Visits wait for a free context here, so their time limit starts when their page does.
-        self._visits = asyncio.Semaphore(settings.getint("PLAYWRIGHT_MAX_CONTEXTS") or 4)
+        self._visits = asyncio.Semaphore(settings.getint("PLAYWRIGHT_MAX_CONTEXTS"))
         self._start_lock = asyncio.Lock()
         self._unavailable: str | None = None
         self._recorder_options: dict | None = None
@@ -65,8 +65,8 @@ class BrowserDownloadHandler(ScrapyPlaywrightDownloadHandler, CapturingHTTPDownl
                     "browser_tls": tls.browser_side_context(),
                     "server_tls": tls.server_side_context(),
                     "guard": guard_for(self._crawler),
-                    "max_body": settings.getint("DOWNLOAD_MAXSIZE", 200 * 1024 * 1024) or 2**40,
-                    "timeout": settings.getfloat("DOWNLOAD_TIMEOUT", 60.0),
+                    "max_body": settings.getint("DOWNLOAD_MAXSIZE") or 2**40,
+                    "timeout": settings.getfloat("DOWNLOAD_TIMEOUT"),
                 }
 
     async def download_request(self, request: Request) -> Response:

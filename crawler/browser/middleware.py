@@ -31,7 +31,7 @@ class BrowserRenderMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("BROWSER_ENABLED", True):
+        if not crawler.settings.getbool("BROWSER_ENABLED"):
             raise NotConfigured("BROWSER_ENABLED is off: no page is rendered in a browser")
         return cls(crawler)
 

@@ -34,11 +34,9 @@ class RenderedDomArchive:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        if not settings.getbool("BROWSER_ENABLED", True) or not settings.getbool(
-            "ARCHIVE_ENABLED", True
-        ):
+        if not settings.getbool("BROWSER_ENABLED") or not settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured("no browser or no archive: no rendered DOM to keep")
-        if not settings.getbool("BROWSER_ARCHIVE_DOM", True):
+        if not settings.getbool("BROWSER_ARCHIVE_DOM"):
             raise NotConfigured("BROWSER_ARCHIVE_DOM is off")
         return cls(crawler)
 

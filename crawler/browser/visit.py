@@ -75,7 +75,7 @@ class BrowserVisit:
             "User-Agent", b""
         ).decode("latin-1")
         self.locale = settings.get("BROWSER_LOCALE") or None
-        self.settle_timeout = settings.getfloat("BROWSER_SETTLE_TIMEOUT", 20.0)
+        self.settle_timeout = settings.getfloat("BROWSER_SETTLE_TIMEOUT")
         self.navigations = {request.url}
         self.documents = 0
         self.last_document: Exchange | None = None

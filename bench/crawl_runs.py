@@ -1,0 +1,134 @@
+"""Running ``scrapy crawl reports`` and GNU wget against the benchmark farm, and what each run did.
+
+Used by bench/crawl.py and bench/recrawl.py. A run's figures: wall and CPU time of the crawler's
+process tree, its peak RSS, the pages the farm answered, the reports found in the tool's WARC
+files, and the most requests one host had in flight at once (the farm server counts them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+
+from bench.common import ROOT, run_measured
+
+TIMEOUT = 1800
+WGET_LEVEL = 8  # as deep as the crawler's SITE_MAX_HOPS
+
+
+def scrapy_command(sites: Path, out: Path, settings: dict[str, str]) -> list[str]:
+    """The project's crawl of ``sites`` into ``out`` (found.jsonl; ARCHIVE_DIR unless given)."""
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "reports",
+        "-a",
+        f"sites={sites}",
+        "-O",
+        str(out / "found.jsonl"),
+    ]
+    for name, value in {"ARCHIVE_DIR": str(out / "warc"), "LOG_LEVEL": "INFO", **settings}.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
+def proxy_env(server) -> dict:
+    return dict(os.environ, http_proxy=server.proxy_url, https_proxy=server.proxy_url, no_proxy="")
+
+
+def scrapy_run(label: str, farm, server, out: Path, settings: dict[str, str]) -> dict:
+    out.mkdir(parents=True)
+    sites = out / "sites.csv"
+    sites.write_text(farm.sites_csv(), encoding="utf-8")
+    server.reset_log()
+    measured = run_measured(
+        scrapy_command(sites, out, settings),
+        cwd=ROOT,
+        env=proxy_env(server),
+        stderr=out / "scrapy.log",
+        timeout=TIMEOUT,
+    )
+    archive = settings.get("ARCHIVE_ENABLED", "True") != "False"
+    warcs = sorted((out / "warc").glob("*.warc*")) if archive else []
+    return outcome(label, "scrapy", farm, server, measured, warcs, archive, settings)
+
+
+def wget_parallel_run(label: str, farm, server, out: Path, wait: float) -> dict:
+    """One ``wget --mirror`` per host, all at once, each waiting ``wait`` s between its requests
+    (randomised 0.5–1.5×, as Scrapy's delay is), one connection each, robots.txt obeyed."""
+    out.mkdir(parents=True)
+    jobs = out / "jobs.txt"
+    jobs.write_text(
+        "".join(f"{row['allowed_domains']} {row['url']}\n" for row in farm.sites_rows),
+        encoding="utf-8",
+    )
+    wget = shutil.which("wget") or "wget"
+    # xargs runs them all at once and stays their parent, so the tree's CPU and RSS are measured.
+    script = (
+        f'exec {wget} --no-config --mirror --level={WGET_LEVEL} --domains="$0" -e robots=on '
+        f"-e use_proxy=yes -e http_proxy={server.proxy_url} --wait={wait} --random-wait "
+        f'--tries=2 --timeout=30 --warc-file="{out}/$0" --no-verbose -o "{out}/$0.log" '
+        f'-P "{out}/mirror" "$1"'
+    )
+    command = ["xargs", "-a", str(jobs), "-n", "2", "-P", str(len(farm.sites_rows))]
+    command += ["sh", "-c", script]
+    server.reset_log()
+    measured = run_measured(
+        command, cwd=out, env=proxy_env(server), stderr=out / "xargs.log", timeout=TIMEOUT
+    )
+    warcs = sorted(out.glob("*.warc*"))
+    return outcome(label, "wget", farm, server, measured, warcs, True, {"--wait": str(wait)})
+
+
+def outcome(label, tool, farm, server, measured, warcs, archive, settings) -> dict:
+    sent = list(server.sent)
+    expected_reports = farm.all_report_urls
+    expected_files = {url for urls in farm.attachment_urls.values() for url in urls}
+    archived = archived_ok(warcs) if archive else set()
+    fetched_ok = {s.url for s in sent if s.status == 200}
+    return {
+        "label": label,
+        "tool": tool,
+        "settings": settings,
+        "hosts": len(farm.hosts),
+        "archive": archive,
+        "returncode": measured.returncode,
+        "wall_s": round(measured.wall_s, 2),
+        "pages": len(sent),
+        "pages_per_s": round(len(sent) / measured.wall_s, 2),
+        "cpu_s": round(measured.cpu_s, 2),
+        "cpu_ms_per_page": round(1000 * measured.cpu_s / max(1, len(sent)), 2),
+        "peak_rss_bytes": measured.peak_rss_bytes,
+        "warc_bytes": sum(p.stat().st_size for p in warcs),
+        "reports_expected": len(expected_reports),
+        "reports_in_warc": len(expected_reports & archived) if archive else None,
+        "reports_fetched": len(expected_reports & fetched_ok),
+        "attachments_expected": len(expected_files),
+        "attachments_in_warc": len(expected_files & archived) if archive else None,
+        "peak_requests_in_flight_per_host": max(
+            (s.peak_concurrency for s in server.stats.values()), default=0
+        ),
+        "farm_errors": len(server.errors),
+        # What the politeness bound is computed from: the URLs the farm answered, per host.
+        "sent_urls": [s.url for s in sent],
+    }
+
+
+def archived_ok(warcs: list[Path]) -> set[str]:
+    """URLs with a 200 response record in these WARC files (wget's or ours)."""
+    found = set()
+    for path in warcs:
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if record.http_headers.get_statuscode() == "200":
+                    # wget 1.19–1.20 wrote the URI in angle brackets.
+                    found.add(record.rec_headers.get_header("WARC-Target-URI").strip("<>"))
+    return found
