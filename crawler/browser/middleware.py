@@ -16,7 +16,7 @@ import logging
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.browser.detect import challenge_reason, script_list_reason
+from crawler.browser.detect import challenge_reason, page_sent_to_browser, script_list_reason
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class BrowserRenderMiddleware:
             return response
         logger.info("Rendering %s in the browser: %s", request.url, reason)
         self.stats.inc_value(f"browser/requests/{counter}")
+        self.crawler.signals.send_catch_log(page_sent_to_browser, request=request, reason=reason)
         return request.replace(
             dont_filter=True,
             meta={**request.meta, "playwright": True, "browser_reason": reason},
