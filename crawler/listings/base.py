@@ -203,11 +203,33 @@ def script_links(response: TextResponse) -> list[Link]:
     return unique_links(links)
 
 
+def frame_links(response: TextResponse) -> list[Link]:
+    """The documents a page shows in ``<iframe>``/``<frame>`` elements, named by the page.
+
+    Some CMSs show an article's body in a frame: the frame is that article, so it takes the
+    page's heading (or title) as its link text, and is rated like a link to the article.
+    """
+    sources = response.xpath("//iframe/@src | //frame/@src").getall()
+    if not sources:
+        return []
+    heading = collapse(" ".join(response.xpath("(//h1)[1]//text()").getall()))
+    title = collapse((response.xpath("//title/text()").get() or "").split("_")[0])
+    base = get_base_url(response)
+    return [
+        Link(url=url, text=heading or title)
+        for url in (absolute_url(base, source) for source in sources)
+        if url
+    ]
+
+
 def page_links(response: TextResponse) -> list[Link]:
-    """Every document link of an HTML page: its ``<a>`` elements, then those its scripts write."""
+    """Every document link of an HTML page: its ``<a>`` elements, those its scripts write, and
+    its frames."""
     if not is_html(response):
         return []
-    return unique_links(links_in(response, get_base_url(response)) + script_links(response))
+    return unique_links(
+        links_in(response, get_base_url(response)) + script_links(response) + frame_links(response)
+    )
 
 
 def meta_of(response: TextResponse) -> dict:

@@ -31,7 +31,7 @@ def column_kind(*texts: str) -> str | None:
     kinds = set()
     for text in texts:
         text = re.sub(r"\s+", "", text or "")
-        if not text or classify_title(text) in (TitleKind.REPORT, TitleKind.LOOKALIKE):
+        if not text or _names_a_document(text):
             continue
         if _REPORT_COLUMN.search(text):
             kinds.add("report")
@@ -47,8 +47,18 @@ def page_column_kind(response: TextResponse) -> str | None:
     if not is_html(response):
         return None
     meta = meta_of(response)
-    title = response.xpath("//title/text()").get() or ""
-    return column_kind(meta.get("via_text") or "", title.split("_")[0], breadcrumb_here(response))
+    via_text = meta.get("via_text") or ""
+    title = (response.xpath("//title/text()").get() or "").split("_")[0]
+    if any(_names_a_document(text) for text in (via_text, title)):
+        return None  # an article (a report, a notice): its breadcrumb names its column, not it
+    return column_kind(via_text, title, breadcrumb_here(response))
+
+
+def _names_a_document(text: str) -> bool:
+    return bool(text.strip()) and classify_title(re.sub(r"\s+", "", text)) in (
+        TitleKind.REPORT,
+        TitleKind.LOOKALIKE,
+    )
 
 
 def breadcrumb_here(response: TextResponse) -> str:

@@ -137,7 +137,10 @@ def announced_pages(response: TextResponse, links: list[Link]) -> int | None:
         records = int(found.group(1)) if found else None
     if not records:
         return None
-    per_page = first_number(scripts, PER_PAGE_KEYS) or len(dated_links(links))
+    per_page = first_number(scripts, PER_PAGE_KEYS)
+    if per_page is None and meta_of(response).get("kind") != "listing":
+        # Only a first page is surely full; the last one may hold a single item.
+        per_page = len(dated_links(links))
     return math.ceil(records / per_page) if per_page else None
 
 
