@@ -119,8 +119,8 @@ def _column_reason(response: HtmlResponse, scripts: str, external: list[str]) ->
     if kind is None:
         return None
     listing = parse_listing(response)
-    if listing.pages or listing.probes:
-        return None  # its list goes on elsewhere; the parsers follow it
+    if listing.pages:
+        return None  # its list goes on elsewhere; the parsers follow it (probes are mere guesses)
     followable = [link for link in listing.links if _leads_on(link, kind)]
     reports = [link for link in followable if classify_title(link.text) is TitleKind.REPORT]
     name = "年报 column" if kind == "report" else "disclosure column"

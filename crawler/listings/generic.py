@@ -38,6 +38,7 @@ from .base import (
     unique_requests,
     without_self,
 )
+from .columns import page_column_kind
 from .scripts import first_number
 
 name = "generic"
@@ -149,13 +150,13 @@ def dated_links(links: list[Link]) -> list[Link]:
 
 
 def is_list_page(response: TextResponse, links: list[Link]) -> bool:
-    """A page worth reading for further pages: a further page of a list, or a page of dated
-    items that is not the portal's home page (whose news never paginates there)."""
+    """A page worth reading for further pages: a further page of a list, a page of dated items
+    or a disclosure/年报 column — but not the portal's home page (its news pages elsewhere)."""
     if meta_of(response).get("kind") == "listing":
         return True
     if _HOME.match(urlparse(response.url).path):
         return False
-    return len(dated_links(links)) >= MIN_DATED_ITEMS
+    return len(dated_links(links)) >= MIN_DATED_ITEMS or page_column_kind(response) is not None
 
 
 def pager_requests(response: TextResponse) -> list:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-from html import escape
 
 from imitation.model import Reply, Req
 from imitation.variants.common import Column, Item, Style, file_name, frame
@@ -135,6 +134,3 @@ class _Proxy:
 def _xml(text: str) -> Reply:
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n' + text).encode("utf-8")
     return Reply(headers=[("Content-Type", "text/xml;charset=UTF-8")], body=body)
-
-
-__all__ = ["build", "escape"]

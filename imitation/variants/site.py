@@ -73,6 +73,12 @@ def build_site(index: int, platform: str, seed: int) -> VariantSite:
         column=disclosure_name,
     )
     site.add(column_host, {("GET", disclosure_path): _static(style.reply(disclosure))})
+    for path, text in (
+        ("/zwgk/zn.html", "政府信息公开指南"),
+        ("/zwgk/zd.html", "政府信息公开制度"),
+    ):
+        guide = frame(site.name, style, text, f"<p>{text}全文。</p>", column=disclosure_name)
+        site.add(column_host, {("GET", path): _static(style.reply(guide))})
     disclosure_url = f"http://{column_host}{disclosure_path}"
     home = frame(
         site.name,

@@ -55,7 +55,9 @@ def build(
         routes[("GET", path)] = static(style.reply(html))
     first = f"{directory}{prefix}.{extension}"
     if template in ("classic", "inline") and rng.random() < 0.5:
-        first = directory  # the column linked by its directory
+        # The column linked by its directory, which the server answers with its first page.
+        routes[("GET", directory)] = routes[("GET", first)]
+        first = directory
     return Column(routes, first, f"{name}:{template}")
 
 
