@@ -22,7 +22,7 @@ _BREADCRUMB = (
     " or contains(@id,'position') or contains(@id,'crumb') or contains(@id,'location')"
     " or contains(@class,'dqwz') or contains(@class,'current')]"
 )
-_HERE = re.compile(r"(?:当前位置|您的位置|你的位置|所在位置)\s*[:：]?(.*)")
+_HERE = re.compile(r"(?:当前|您现在的|你现在的|您的|你的|所在)位置(?:是)?\s*[:：]?(.*)")
 _SEPARATORS = re.compile(r"\s*(?:>|＞|»|›|→|/|>>)\s*")
 
 
@@ -66,11 +66,11 @@ def breadcrumb_here(response: TextResponse) -> str:
     texts = [
         collapse(" ".join(node.xpath(".//text()").getall())) for node in response.xpath(_BREADCRUMB)
     ]
-    texts += [
-        match.group(1)
-        for text in response.xpath("//body//text()[contains(., '位置')]").getall()
-        if (match := _HERE.search(collapse(text)))
-    ]
+    # "您现在的位置是：" in an element whose links follow: read the whole element.
+    for node in response.xpath("//body//*[text()[contains(., '位置')]]"):
+        match = _HERE.search(collapse(" ".join(node.xpath(".//text()").getall())))
+        if match:
+            texts.append(match.group(1))
     for text in texts:
         if len(text) > 200:
             continue
