@@ -43,7 +43,15 @@ class BrowserRenderMiddleware:
         if request.meta.get("playwright"):
             return
         site = self._site(request)
-        if site is not None and site.render == "always" and request.meta.get("kind") in PAGE_KINDS:
+        # A probe (a guessed next page, crawler/listings) is tried plainly first: most are 404s,
+        # and a challenge in front of one is still caught in process_response.
+        probe = request.meta.get("listing_probe")
+        if (
+            site is not None
+            and site.render == "always"
+            and request.meta.get("kind") in PAGE_KINDS
+            and not probe
+        ):
             request.meta["playwright"] = True
             request.meta["browser_reason"] = "the site is listed with render=always"
             self.stats.inc_value("browser/requests/render_always")
