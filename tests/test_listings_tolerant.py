@@ -202,6 +202,16 @@ def test_a_report_column_filled_by_an_external_script_goes_to_the_browser():
     assert "年报 column" in script_list_reason(response)
 
 
+def test_the_link_that_led_to_a_page_names_its_column_before_scrapy_ties_them():
+    # A downloader middleware sees the answer before it is tied to its request.
+    html = FRAME.format(title="列表", body=EXTERNAL_LIST).encode()
+    url = ORIGIN + "/ndbg/index.html"
+    untied = HtmlResponse(url=url, body=html, encoding="utf-8")
+    assert script_list_reason(untied) is None
+    request = scrapy.Request(url, meta={"via_text": "年度报告", "kind": "page"})
+    assert "年报 column" in script_list_reason(untied, request)
+
+
 def test_ordinary_pages_do_not_go_to_the_browser():
     news = page("/xwzx/index.html", EXTERNAL_LIST, title="新闻中心", via_text="新闻中心")
     assert script_list_reason(news) is None

@@ -26,10 +26,11 @@ from __future__ import annotations
 import re
 
 from parsel import Selector
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
 
 from archive.reader import decode_content
 from crawler.listings import PLATFORM_PARSERS, parse_listing
+from crawler.listings.base import meta_of
 from crawler.listings.columns import page_column_kind
 from nianbao.titles import TitleKind, classify_title
 
@@ -81,10 +82,16 @@ def challenge_reason(status: int, body: bytes, content_encoding: str | None = No
     return None
 
 
-def script_list_reason(response: Response) -> str | None:
-    """Why a page's list (or text) appears only after its scripts ran; None if it does not."""
+def script_list_reason(response: Response, request: Request | None = None) -> str | None:
+    """Why a page's list (or text) appears only after its scripts ran; None if it does not.
+
+    ``request`` is the one the answer came for: a downloader middleware sees answers before
+    Scrapy ties them to their request, and the link that led to a page helps name its column.
+    """
     if response.status != 200 or not isinstance(response, HtmlResponse):
         return None
+    if request is not None and response.request is None:
+        response = response.replace(request=request)
     if any(parser.matches(response) for parser in PLATFORM_PARSERS):
         return None  # a platform parser reads it from the HTML (or its API) without a browser
     scripts = "\n".join(response.xpath("//script[not(@src)]/text()").getall())
@@ -124,7 +131,9 @@ def _column_reason(response: HtmlResponse, scripts: str, external: list[str]) ->
     followable = [link for link in listing.links if _leads_on(link, kind)]
     reports = [link for link in followable if classify_title(link.text) is TitleKind.REPORT]
     name = "年报 column" if kind == "report" else "disclosure column"
-    if listing.announced_pages and listing.announced_pages > 1:
+    # A further page of a list: its first page asked for the rest.
+    further_page = meta_of(response).get("kind") == "listing"
+    if listing.announced_pages and listing.announced_pages > 1 and not further_page:
         return f"a {name} whose pager announces {listing.announced_pages} pages none can find"
     if kind == "report" and not reports and not followable:
         return f"a {name} with no report or item link in its HTML"

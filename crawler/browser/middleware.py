@@ -65,7 +65,7 @@ class BrowserRenderMiddleware:
         reason = challenge_reason(response.status, response.body)
         counter = "challenge"
         if reason is None and request.meta.get("kind") in PAGE_KINDS:
-            reason, counter = script_list_reason(response), "scripted_page"
+            reason, counter = script_list_reason(response, request), "scripted_page"
         if reason is None:
             return response
         logger.info("Rendering %s in the browser: %s", request.url, reason)

@@ -88,8 +88,8 @@ def page_urls(url: str, count: int, page_link_urls: list[str] = ()) -> list[str]
         if key in PAGE_PARAMETERS and value.isdigit():
             first = int(value)
             return [with_query_value(url, key, first + k) for k in range(1, count)]
-    if parsed.query:
-        return []
+    if parsed.query or _NUMBERED.match(path) or _COUNTDOWN.match(path):
+        return []  # a later page of its list: the first page asked for all of them
     if path.endswith("/"):
         stem, extension = "index", _usual_extension(url, page_link_urls)
     else:

@@ -156,7 +156,10 @@ def is_list_page(response: TextResponse, links: list[Link]) -> bool:
         return True
     if _HOME.match(urlparse(response.url).path):
         return False
-    return len(dated_links(links)) >= MIN_DATED_ITEMS or page_column_kind(response) is not None
+    dated = len(dated_links(links))
+    # A named column counts with fewer items (a short first page), but not with none: a
+    # column of sub-columns or a guide has no list to page through.
+    return dated >= MIN_DATED_ITEMS or (dated > 0 and page_column_kind(response) is not None)
 
 
 def pager_requests(response: TextResponse) -> list:
