@@ -26,9 +26,6 @@ from crawler.site_figures import (
 
 logger = logging.getLogger(__name__)
 
-# Kept for callers that knew the figures by their old name.
-SiteProgress = SiteFigures
-
 
 class CrawlProgress:
     def __init__(self, crawler, interval: float):
