@@ -216,6 +216,22 @@ def file_reply(body: bytes = PDF) -> Reply:
     return Reply(headers=[("Content-Type", "application/pdf")], body=body)
 
 
+class QueryPages:
+    """Pages sharing one path, told apart by their exact query (``show.php?id=1``, ``?id=2`` …).
+
+    ``VariantSite.add`` merges two of them registered at one path.
+    """
+
+    def __init__(self, pages: dict[str, Reply]):
+        self.pages = pages
+
+    def __call__(self, req: Req) -> Reply:
+        reply = self.pages.get(req.query)
+        if reply is None:
+            return Reply(status=404, reason="Not Found", body=b"no such page")
+        return reply
+
+
 def static(reply: Reply):
     def answer(req: Req) -> Reply:
         return reply

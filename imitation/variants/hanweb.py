@@ -1,6 +1,7 @@
 """Hanweb JCMS columns: a datastore island (or none) and jpage's POST proxy, configured four ways —
 bare-key jpage options with ``var param_…``, options written as JSON, options without any total
-(the proxy's answers carry none either), and no island at all."""
+(the proxy's answers carry none either), no island at all, and an island whose ``<nextgroup>``
+link is all there is (no jpage options in the page; the proxy's answers carry the total)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from imitation.model import Reply, Req
 from imitation.variants.common import Column, Item, Style, file_name, frame
 
 name = "hanweb"
-TEMPLATES = ("jpage", "json", "no_total", "no_island")
+TEMPLATES = ("jpage", "json", "no_total", "no_island", "nextgroup_only")
 PROXY = "/module/web/jpage/dataproxy.jsp"
 
 
@@ -44,8 +45,12 @@ def build(
     island = ""
     if template != "no_island":
         records = "".join(_record(style, item) for item in first)
+        next_group = ""
+        if template == "nextgroup_only":
+            query = "&".join(f"{k}={v}" for k, v in fields.items() if k not in ("col",))
+            next_group = f'<nextgroup><![CDATA[<a href="{PROXY}?page=1&{query}"></a>]]></nextgroup>'
         island = (
-            f'<div id="{unit_id}"><script type="text/xml"><datastore>'
+            f'<div id="{unit_id}"><script type="text/xml"><datastore>{next_group}'
             f"<recordset>{records}</recordset></datastore></script></div>"
         )
     html = frame(
@@ -79,6 +84,8 @@ def _record(style: Style, item: Item) -> str:
 def _scripts(
     template: str, fields: dict, items: list[Item], per_page: int, group: int, unit_id: int
 ) -> str:
+    if template == "nextgroup_only":
+        return ""
     total = len(items)
     bare = ",".join(f"{k}:{v}" if isinstance(v, int) else f"{k}:'{v}'" for k, v in fields.items())
     if template == "json":

@@ -6,8 +6,17 @@ from __future__ import annotations
 
 import random
 
-from imitation.model import Reply
-from imitation.variants.common import Column, Item, Style, chunks, file_name, frame, rows, static
+from imitation.variants.common import (
+    Column,
+    Item,
+    QueryPages,
+    Style,
+    chunks,
+    file_name,
+    frame,
+    rows,
+    static,
+)
 
 name = "plain"
 TEMPLATES = ("next_links", "page_count", "record_count", "query", "no_pager")
@@ -48,7 +57,7 @@ def build(
             )
             routes[("GET", path)] = static(reply)
     if template == "query":
-        routes[("GET", f"{directory}list.php")] = _Queries(query_pages)
+        routes[("GET", f"{directory}list.php")] = QueryPages(query_pages)
         return Column(routes, f"{directory}list.php?page=1", f"{name}:{template}")
     return Column(routes, f"{directory}{stem}.html", f"{name}:{template}:{stem}")
 
@@ -67,15 +76,3 @@ def _pager(rng, template: str, stem: str, second: int, count: int, k: int, recor
     if template == "record_count":
         return f'<div class="pages">共{records}条记录 {script_links}</div>'
     return f'<div class="pages">第{k + 1}/{count}页 {script_links}</div>'
-
-
-class _Queries:
-    pages: dict
-
-    def __init__(self, pages: dict):
-        self.pages = pages
-
-    def __call__(self, req):
-        return self.pages.get(req.query) or Reply(
-            status=404, reason="Not Found", body=b"no such page"
-        )

@@ -19,6 +19,7 @@ from imitation.variants.common import (
     REPORT_COLUMN_NAMES,
     ExpectedReport,
     Item,
+    QueryPages,
     Style,
     VariantSite,
     draw_items,
@@ -147,17 +148,4 @@ def _by_query(href: str, reply: Reply):
     """A report page at ``href``; with a query (``show.php?id=3``) only that query answers it."""
     if "?" not in href:
         return _static(reply)
-    return _QueryPages({href.split("?", 1)[1]: reply})
-
-
-class _QueryPages:
-    """Pages sharing one path, told apart by their query (``show.php?id=1``, ``?id=2`` …)."""
-
-    def __init__(self, pages: dict[str, Reply]):
-        self.pages = pages
-
-    def __call__(self, req: Req) -> Reply:
-        reply = self.pages.get(req.query)
-        if reply is None:
-            return Reply(status=404, reason="Not Found", body=b"not found")
-        return reply
+    return QueryPages({href.split("?", 1)[1]: reply})

@@ -1,14 +1,25 @@
 """VSB (博达) columns: ``nb.htm`` then ``nb/{N-1}.htm`` … ``nb/1.htm``, counting down, under
-three pagers: ``p_pages`` with 共N页, a ``fanye…`` cell with 共R条 1/N, and bare 下页/尾页 words."""
+three pagers: ``p_pages`` with 共N页, a ``fanye…`` cell with 共R条 1/N, and bare 下页/尾页 words;
+and VSB's dynamic lists, ``list.jsp?…&PAGENUM=k``, paged by their 下页/尾页 links."""
 
 from __future__ import annotations
 
 import random
 
-from imitation.variants.common import Column, Item, Style, chunks, file_name, frame, rows, static
+from imitation.variants.common import (
+    Column,
+    Item,
+    QueryPages,
+    Style,
+    chunks,
+    file_name,
+    frame,
+    rows,
+    static,
+)
 
 name = "vsb"
-TEMPLATES = ("p_pages", "fanye", "words")
+TEMPLATES = ("p_pages", "fanye", "words", "jsp")
 DIRECTORIES = ("/xxgk/", "/zwgk/", "/")
 STEMS = ("zfxxgknb", "ndbg", "gknb", "nb")
 
@@ -33,6 +44,8 @@ def build(
             ]
     pages = chunks(items, per_page)
     count = len(pages)
+    if template == "jsp":
+        return _dynamic(style, site_name, column, pages, column_id, len(items))
     routes = {}
     for k, page_items in enumerate(pages):
         path = f"{stem}.htm" if k == 0 else f"{stem}/{count - k}.htm"
@@ -64,3 +77,29 @@ def _pager(template: str, stem: str, count: int, k: int, records: int) -> str:
     if template == "fanye":
         return f'<table><tr><td id="fanye{records}7">共{records}条&nbsp;&nbsp;{k + 1}/{count}&nbsp;</td><td>{links}</td></tr></table>'
     return f'<div class="pagination">{links}</div>'
+
+
+def _dynamic(style: Style, site_name: str, column: str, pages, column_id: int, records: int):
+    """``/system/list.jsp?wbtreeid=…`` first, then ``?totalpage=N&PAGENUM=k&…`` for page k."""
+    count = len(pages)
+
+    def query(k: int) -> str:
+        if k == 0:
+            return f"wbtreeid={column_id}"
+        return f"totalpage={count}&PAGENUM={k + 1}&urltype=tree.TreeTempUrl&wbtreeid={column_id}"
+
+    replies = {}
+    for k, page_items in enumerate(pages):
+        words = []
+        if k + 1 < count:
+            words = [("下页", f"list.jsp?{query(k + 1)}"), ("尾页", f"list.jsp?{query(count - 1)}")]
+        links = "".join(f'<a href="{href}">{text}</a>' for text, href in words)
+        pager = (
+            f'<div class="pb_sys_common">共{records}条 {k + 1}/{count} {links}</div>'
+            if count > 1
+            else ""
+        )
+        html = frame(site_name, style, column, rows(style, page_items) + pager, column=column)
+        replies[query(k)] = style.reply(html)
+    path = "/system/list.jsp"
+    return Column({("GET", path): QueryPages(replies)}, f"{path}?{query(0)}", "vsb:jsp")
