@@ -2,9 +2,10 @@
 
     python bench/run_all.py [--quick] [--results DIR]
 
-Runs ``bench/crawl.py``, ``bench/recrawl.py``, ``bench/frontier_memory.py`` and ``bench/extract.py`` one after the
-other (each in its own process, so one's memory does not count in the next), writing
-``crawl.json``, ``recrawl.json``, ``frontier_memory.json`` and ``extract.json`` to ``bench/results/``. About ten
+Runs ``bench/crawl.py``, ``bench/recrawl.py``, ``bench/frontier_memory.py``,
+``bench/extract.py`` and ``bench/discovery.py`` one after the other (each in its own process, so
+one's memory does not count in the next), writing ``crawl.json``, ``recrawl.json``,
+``frontier_memory.json``, ``extract.json`` and ``discovery.json`` to ``bench/results/``. About ten
 minutes on an idle 2-core machine; other work on the machine lengthens it and lowers the figures
 (each JSON records the load average). Targets are printed beside the figures, never asserted.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import RESULTS_DIR, ROOT, mib, table
 
-BENCHMARKS = ("crawl", "recrawl", "frontier_memory", "extract")
+BENCHMARKS = ("crawl", "recrawl", "frontier_memory", "extract", "discovery")
 FLAT_MIB = 10  # RSS growth over the checkpoints that still counts as flat
 
 
@@ -53,7 +54,18 @@ def targets(results: Path) -> str:
     crawl = _load(results / "crawl.json")
     frontier = _load(results / "frontier_memory.json")
     extract = _load(results / "extract.json")
+    discovery = _load(results / "discovery.json")
     rows = []
+    if discovery:
+        for key, label in (("discovery_recall", "recall"), ("discovery_precision", "precision")):
+            rows.append(
+                [
+                    f"discovery {label}, {discovery['sites']} variant sites",
+                    "≥ 99%" if label == "recall" else "100%",
+                    f"{100 * discovery[key]:.1f}%",
+                    _met(discovery[key] >= (0.99 if label == "recall" else 1.0)),
+                ]
+            )
     if crawl:
         for delay, ratio in crawl["bound_ratio"].items():
             rows.append(

@@ -1,44 +1,45 @@
-"""Per-site progress while the crawl runs, and a per-site summary table when it ends."""
+"""Per-site progress while the crawl runs, and a per-site summary table when it ends.
+
+The figures (:mod:`crawler.site_figures`) also say what the crawler understood of each site;
+the summary warns about a site with a 年报 column but no report and about a list whose pager
+promised more pages than were fetched, and the figures go into ``ARCHIVE_DIR/sites.jsonl``.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from pathlib import Path
 
 from scrapy import signals
 from twisted.internet import task
 
 from crawler.archiving import site_of_url
+from crawler.browser.detect import page_sent_to_browser
+from crawler.listings.columns import page_column_kind
+from crawler.site_figures import (
+    ColumnFigures,
+    SiteFigures,
+    append_site_records,
+    listing_parsed,
+)
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class SiteProgress:
-    pages: int = 0
-    reports: int = 0
-    attachments: int = 0
-    errors: int = 0
-
-    def line(self) -> str:
-        return (
-            f"{self.pages} pages, {self.reports} reports, "
-            f"{self.attachments} attachments, {self.errors} errors"
-        )
 
 
 class CrawlProgress:
     def __init__(self, crawler, interval: float):
         self.crawler = crawler
         self.interval = interval
-        self.sites: dict[str, SiteProgress] = defaultdict(SiteProgress)
+        self.sites: dict[str, SiteFigures] = defaultdict(SiteFigures)
         self._loop: task.LoopingCall | None = None
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.failed, signal=signals.spider_error)
+        crawler.signals.connect(self.listing_parsed, signal=listing_parsed)
+        crawler.signals.connect(self.sent_to_browser, signal=page_sent_to_browser)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -57,6 +58,8 @@ class CrawlProgress:
             site = site_of_url(request.url, getattr(spider, "sites_by_key", {}).values())
             key = site.key if site else "-"
         progress = self.sites[key]
+        if response.status >= 400 and request.meta.get("listing_probe"):
+            return  # a guessed next page that is not there: the end of its list, no error
         if response.status >= 400:
             progress.errors += 1
         elif request.meta.get("kind") != "attachment":
@@ -74,6 +77,35 @@ class CrawlProgress:
     def failed(self, failure, response, spider):
         self.sites[response.meta.get("site_key", "-")].errors += 1
 
+    def listing_parsed(self, response, listing):
+        """Count a list page under its column (the first page of its list)."""
+        key = response.meta.get("site_key")
+        if key is None:
+            return
+        root = response.meta.get("list_root") or response.url
+        site = self.sites[key]
+        column = site.columns.get(root)
+        if column is None:
+            kind = page_column_kind(response)
+            paginated = bool(listing.pages or listing.probes or listing.announced_pages)
+            if kind is None and not paginated:
+                return  # neither a column nor a paginated list: an ordinary page
+            via = response.meta.get("via_text") or ""
+            column = site.columns[root] = ColumnFigures(kind=kind or "list", name=via)
+        column.list_pages += 1
+        column.items += sum(1 for link in listing.links if link.date)
+        if listing.announced_pages:
+            column.announced_pages = max(column.announced_pages or 0, listing.announced_pages)
+        for platform in listing.platforms:
+            column.note_pager(platform)
+        if listing.probes:
+            column.note_pager("probe")
+
+    def sent_to_browser(self, request, reason):
+        key = request.meta.get("site_key")
+        if key is not None:
+            self.sites[key].browser.append({"url": request.url, "reason": reason})
+
     def log_progress(self):
         for key, progress in sorted(self.sites.items()):
             logger.info("Progress %s: %s", key, progress.line())
@@ -85,12 +117,45 @@ class CrawlProgress:
         for key, progress in self.sites.items():
             for name in ("pages", "reports", "attachments", "errors"):
                 self.crawler.stats.set_value(f"sites/{key}/{name}", getattr(progress, name))
+            for problem in progress.problems():
+                logger.warning("SITE NOT UNDERSTOOD %s: %s", key, problem)
+                self.crawler.stats.inc_value("sites/problems")
+        self.keep_figures()
+
+    def keep_figures(self):
+        """Append every site's figures beside the WARCs, under this crawl's id."""
+        settings = self.crawler.settings
+        if not settings.getbool("ARCHIVE_ENABLED"):
+            return
+        crawl_id = next(
+            (
+                getattr(extension, "crawl_id", "")
+                for extension in self.crawler.extensions.middlewares
+                if getattr(extension, "crawl_id", "")
+            ),
+            "",
+        )
+        records = [
+            progress.record(key, crawl_id)
+            for key, progress in sorted(self.sites.items())
+            if key != "-"
+        ]
+        append_site_records(Path(settings.get("ARCHIVE_DIR")), records)
 
 
-def summary_table(sites: dict[str, SiteProgress]) -> str:
-    header = ("site", "pages", "reports", "attachments", "errors")
+def summary_table(sites: dict[str, SiteFigures]) -> str:
+    header = ("site", "pages", "reports", "attachments", "errors", "columns", "browser", "problems")
     rows = [header] + [
-        (key, str(p.pages), str(p.reports), str(p.attachments), str(p.errors))
+        (
+            key,
+            str(p.pages),
+            str(p.reports),
+            str(p.attachments),
+            str(p.errors),
+            str(len(p.columns)),
+            str(len(p.browser)),
+            str(len(p.problems())),
+        )
         for key, p in sorted(sites.items())
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]

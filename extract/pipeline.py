@@ -32,6 +32,7 @@ from extract.documents.model import SOURCE_TYPES
 from extract.documents.ziparchive import iter_zip_documents
 from extract.merge import best_title, resolve_reports
 from extract.parse import parse_report
+from extract.sites import import_sites
 from extract.summary import Summary
 from extract.versions import import_crawls, refresh_versions
 from nianbao.format import key_str
@@ -114,6 +115,7 @@ def extract_archive(
         resolve_reports(db, summary)
         discovered.refresh_missing(db)
         import_crawls(db, archive_dir)
+        import_sites(db, archive_dir)  # what each crawl understood of each site
         refresh_versions(db)  # versions, first/last seen, gone: over every crawl read so far
         summary.reports_in_database = db.table("reports").count
     finally:

@@ -16,7 +16,7 @@ import logging
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.browser.detect import challenge_reason, script_list_reason
+from crawler.browser.detect import challenge_reason, page_sent_to_browser, script_list_reason
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,15 @@ class BrowserRenderMiddleware:
         if request.meta.get("playwright"):
             return
         site = self._site(request)
-        if site is not None and site.render == "always" and request.meta.get("kind") in PAGE_KINDS:
+        # A probe (a guessed next page, crawler/listings) is tried plainly first: most are 404s,
+        # and a challenge in front of one is still caught in process_response.
+        probe = request.meta.get("listing_probe")
+        if (
+            site is not None
+            and site.render == "always"
+            and request.meta.get("kind") in PAGE_KINDS
+            and not probe
+        ):
             request.meta["playwright"] = True
             request.meta["browser_reason"] = "the site is listed with render=always"
             self.stats.inc_value("browser/requests/render_always")
@@ -57,11 +65,12 @@ class BrowserRenderMiddleware:
         reason = challenge_reason(response.status, response.body)
         counter = "challenge"
         if reason is None and request.meta.get("kind") in PAGE_KINDS:
-            reason, counter = script_list_reason(response), "scripted_page"
+            reason, counter = script_list_reason(response, request), "scripted_page"
         if reason is None:
             return response
         logger.info("Rendering %s in the browser: %s", request.url, reason)
         self.stats.inc_value(f"browser/requests/{counter}")
+        self.crawler.signals.send_catch_log(page_sent_to_browser, request=request, reason=reason)
         return request.replace(
             dont_filter=True,
             meta={**request.meta, "playwright": True, "browser_reason": reason},

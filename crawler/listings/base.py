@@ -16,6 +16,9 @@ from urllib.parse import urldefrag, urljoin
 import scrapy
 from parsel import Selector
 from scrapy.http import HtmlResponse, JsonResponse, TextResponse, XmlResponse
+from scrapy.utils.response import get_base_url
+
+from .scripts import string_literals
 
 # No list of annual reports runs to hundreds of pages; a bigger number means the page lied
 # about its size (or a parser misread it), and the cap keeps one bad page from flooding the
@@ -26,6 +29,8 @@ MAX_PAGES = 200
 _NOT_DOCUMENTS = ("javascript:", "mailto:", "tel:", "data:", "#")
 
 _SPACE = re.compile(r"\s+")
+# An ``<a>`` whose href is whole in one string literal (not glued to a variable).
+_WHOLE_ANCHOR = re.compile(r"""<a\b[^>]*\bhref\s*=\s*(["']?)[^"'+\s>]+\1[^>]*>""", re.I)
 _ELLIPSIS = ("…", "...", "..")
 _DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)"
@@ -44,6 +49,11 @@ class Listing:
     links: list[Link] = field(default_factory=list)
     pages: list[scrapy.Request] = field(default_factory=list)
     platforms: list[str] = field(default_factory=list)
+    # Guesses at the next page (the next url of the list's url family, the next jpage group
+    # when no total is known): followed only while each answer brings links not seen before.
+    probes: list[scrapy.Request] = field(default_factory=list)
+    # How many pages the list says it has (its pager, its record count), when it says so.
+    announced_pages: int | None = None
 
 
 class ListingParser(Protocol):
@@ -173,6 +183,61 @@ def without_self(
         for request in requests
         if request_key(request) != own and not (request.method == "GET" and request.url == current)
     ]
+
+
+def script_links(response: TextResponse) -> list[Link]:
+    """Links written by inline scripts: ``<a href=…>`` inside their string literals.
+
+    TRS pages write attachments as ``var hasFJ='<a href="./P0….pdf">附件1</a>';
+    document.write(hasFJ)``; pagers and menus are written the same way. Literals glued to a
+    variable (``"index_" + nextPage``) hold no whole ``<a>`` and give nothing.
+    """
+    base = response.url
+    links = []
+    for script in script_texts(response):
+        if "<a" not in script and "<A" not in script:
+            continue
+        for literal in string_literals(script):
+            if _WHOLE_ANCHOR.search(literal):
+                links += links_in(Selector(text=f"<div>{literal}</div>"), base)
+    return unique_links(links)
+
+
+def frame_links(response: TextResponse) -> list[Link]:
+    """The documents a page shows in ``<iframe>``/``<frame>`` elements, named by the page.
+
+    Some CMSs show an article's body in a frame: the frame is that article, so it takes the
+    page's heading (or title) as its link text, and is rated like a link to the article.
+    """
+    sources = response.xpath("//iframe/@src | //frame/@src").getall()
+    if not sources:
+        return []
+    heading = collapse(" ".join(response.xpath("(//h1)[1]//text()").getall()))
+    title = collapse((response.xpath("//title/text()").get() or "").split("_")[0])
+    base = get_base_url(response)
+    return [
+        Link(url=url, text=heading or title)
+        for url in (absolute_url(base, source) for source in sources)
+        if url
+    ]
+
+
+def page_links(response: TextResponse) -> list[Link]:
+    """Every document link of an HTML page: its ``<a>`` elements, those its scripts write, and
+    its frames."""
+    if not is_html(response):
+        return []
+    return unique_links(
+        links_in(response, get_base_url(response)) + script_links(response) + frame_links(response)
+    )
+
+
+def meta_of(response: TextResponse) -> dict:
+    """The response's request meta; empty for a response built without a request."""
+    try:
+        return response.meta
+    except AttributeError:
+        return {}
 
 
 def script_texts(response: TextResponse) -> list[str]:

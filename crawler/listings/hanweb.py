@@ -35,14 +35,16 @@ from .base import (
     unique_requests,
     without_self,
 )
-from .scripts import number_setting, object_fields, string_setting
+from .scripts import number_setting, object_fields, object_literals, string_setting
 
 name = "hanweb"
 
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 DEFAULT_GROUP_SIZE = 3
 # jpage's form fields: ``var param_16000 = {…}`` or written straight into ``ajaxParam: {…}``.
-_PARAM_OBJECT = re.compile(r"(?:\bajaxParam\s*:\s*|\bvar\s+param_\w*\s*=\s*)\{([^{}]*)\}")
+_PARAM_OBJECT = re.compile(r"""(?:\bajaxParam['"]?\s*:\s*|\bvar\s+param_\w*\s*=\s*)(\{[^{}]*\})""")
+# A page driving jpage without a datastore island: the call, or its proxy named in a script.
+_JPAGE_MARKERS = re.compile(r"dataproxy\.jsp|\.jpage\s*\(|\bjpageInit\s*\(")
 # Fields jpage posts, in the order it posts them; used when only the nextgroup link is there.
 FORM_FIELDS = (
     "col",
@@ -58,7 +60,13 @@ FORM_FIELDS = (
 
 
 def matches(response: TextResponse) -> bool:
-    return bool(datastores(response))
+    if datastores(response):
+        return True
+    return is_html(response) and bool(_JPAGE_MARKERS.search(_inline_scripts(response)))
+
+
+def _inline_scripts(response: TextResponse) -> str:
+    return "\n".join(response.xpath("//script[not(@src)]/text()").getall())
 
 
 def parse(response: TextResponse) -> Listing:
@@ -68,22 +76,41 @@ def parse(response: TextResponse) -> Listing:
         if not island:
             return Listing()
         base = _referer(response) or response.url
-        pages = _pages_from_proxy_answer(response, island[0])
-        return _listing(response, _record_links(island[0], base), pages)
+        links = _record_links(island[0], base)
+        if _total_record(island) is None and links:
+            # No total anywhere: ask for the next group while groups bring new records.
+            return _listing(response, links, [], probes=_pages_from_proxy_answer(response, None))
+        return _listing(response, links, _pages_from_proxy_answer(response, island[0]))
     links: list[Link] = []
     pages: list[scrapy.Request] = []
-    for island, config in island_configs(response):
+    probes: list[scrapy.Request] = []
+    announced = []
+    for island, config in island_configs(response) or [("", _inline_scripts(response))]:
         links += _record_links(island, response.url)
-        record_count = len(record_fragments(island))
-        pages += _pages_from_column_page(response, island, config, record_count=record_count)
-    return _listing(response, links, pages)
+        record_count = len(record_fragments(island)) if island else 0
+        requests, total, per_page = _pages_from_column_page(response, island, config, record_count)
+        if total is None:
+            probes += requests
+        else:
+            pages += requests
+            announced.append(1 + len(requests))  # this page's group, then one POST a group
+    return _listing(response, links, pages, probes=probes, announced=max(announced, default=None))
 
 
-def _listing(response: TextResponse, links: list[Link], pages: list[scrapy.Request]) -> Listing:
+def _listing(
+    response: TextResponse,
+    links: list[Link],
+    pages: list[scrapy.Request],
+    *,
+    probes: list[scrapy.Request] = (),
+    announced: int | None = None,
+) -> Listing:
     return Listing(
         links=unique_links(links),
         pages=unique_requests(without_self(pages, response)),
         platforms=[name],
+        probes=unique_requests(without_self(probes, response)),
+        announced_pages=announced,
     )
 
 
@@ -165,6 +192,8 @@ def _total_record(islands: list[str], scripts: str = "") -> int | None:
     total = number_setting(scripts, "totalRecord") if scripts else None
     if total is None:
         for island in islands:
+            if not island.strip():
+                continue
             root = etree.fromstring(island.strip().encode("utf-8"), etree.XMLParser(recover=True))
             found = None if root is None else root.findtext(".//totalrecord")
             if found and found.strip().isdigit():
@@ -174,29 +203,43 @@ def _total_record(islands: list[str], scripts: str = "") -> int | None:
 
 def _pages_from_column_page(
     response: TextResponse, island: str, config: str, record_count: int
-) -> list[scrapy.Request]:
+) -> tuple[list[scrapy.Request], int | None, int]:
+    """(requests for the records after the island's, the total if known, records per page).
+
+    Without a total, the one request is for the next group only: a probe.
+    """
     total = _total_record([island], config)
     form = _form_fields(config, [island])
-    if total is None or form is None:
-        return []
     per_page = number_setting(config, "perPage") or record_count or 15
+    if form is None:
+        return [], total, per_page
     group_size = number_setting(config, "groupSize") or DEFAULT_GROUP_SIZE
-    proxy = urljoin(response.url, string_setting(config, "proxyUrl") or DEFAULT_PROXY)
-    return range_requests(
-        proxy,
+    chunk = per_page * group_size
+    requests = range_requests(
+        _proxy_url(response.url, config),
         form,
-        total,
+        total if total is not None else record_count + chunk,
         after=record_count,
-        chunk=per_page * group_size,
+        chunk=chunk,
         per_page=per_page,
         referer=response.url,
     )
+    return requests, total, per_page
 
 
-def _pages_from_proxy_answer(response: TextResponse, island: str) -> list[scrapy.Request]:
+def _proxy_url(page_url: str, config: str) -> str:
+    proxy = string_setting(config, "proxyUrl")
+    url = string_setting(config, "url")
+    if not proxy and url and "dataproxy" in url:
+        proxy = url
+    return urljoin(page_url, proxy or DEFAULT_PROXY)
+
+
+def _pages_from_proxy_answer(response: TextResponse, island: str | None) -> list[scrapy.Request]:
+    """The groups after this answer's: up to its total, or (``island`` None) the next one."""
     request = response.request
-    total = _total_record([island])
-    if request is None or total is None:
+    total = _total_record([island]) if island is not None else None
+    if request is None or (island is not None and total is None):
         return []
     query = dict(parse_qsl(urlparse(response.url).query))
     if request.method == "POST" and query.get("endrecord", "").isdigit() and request.body:
@@ -208,7 +251,7 @@ def _pages_from_proxy_answer(response: TextResponse, island: str) -> list[scrapy
         return range_requests(
             proxy,
             form,
-            total,
+            total if total is not None else end + end - start + 1,
             after=end,
             chunk=end - start + 1,
             per_page=per_page,
@@ -230,6 +273,15 @@ def _form_fields(scripts: str, islands: list[str]) -> dict[str, str] | None:
         fields = object_fields(found.group(1))
         if "columnid" in fields:
             return fields
+    # Options written as JSON or spread elsewhere: any object literal naming the column.
+    for literal in object_literals(scripts):
+        for candidate in _nested_objects(literal):
+            if "columnid" in candidate:
+                return {
+                    str(key): str(value)
+                    for key, value in candidate.items()
+                    if not isinstance(value, (dict, list)) and value is not None
+                }
     for island in islands:
         for href in (
             Selector(text=island.replace("<![CDATA[", "").replace("]]>", ""))
@@ -241,6 +293,16 @@ def _form_fields(scripts: str, islands: list[str]) -> dict[str, str] | None:
                 defaults = {"col": "1", "sourceContentType": "1"}
                 return {key: query.get(key, defaults.get(key, "")) for key in FORM_FIELDS}
     return None
+
+
+def _nested_objects(value):
+    if isinstance(value, dict):
+        yield value
+        for inner in value.values():
+            yield from _nested_objects(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _nested_objects(inner)
 
 
 def range_requests(

@@ -41,6 +41,7 @@ from .base import (
     unique_requests,
     without_self,
 )
+from .family import with_query_value
 from .scripts import number_setting, object_fields
 
 name = "jsonapi"
@@ -204,7 +205,7 @@ def _read_plain(response: TextResponse, body, base: str) -> tuple[list[Link], li
     if page_key and total and size:
         last = min(math.ceil(total / size), MAX_PAGES)
         pages = [
-            page_request(_with_query(response.url, page_key, page), name)
+            page_request(with_query_value(response.url, page_key, page), name)
             for page in range(1, last + 1)
         ]
     return links, pages
@@ -235,15 +236,6 @@ def _first(item: dict, keys: tuple[str, ...]) -> str | None:
         if isinstance(value, (str, int)) and str(value).strip():
             return str(value)
     return None
-
-
-def _with_query(url: str, key: str, value: int) -> str:
-    parsed = urlparse(url)
-    fields = [
-        (k, str(value) if k == key else v)
-        for k, v in parse_qsl(parsed.query, keep_blank_values=True)
-    ]
-    return parsed._replace(query=urlencode(fields)).geturl()
 
 
 def _referer(response: TextResponse) -> str | None:

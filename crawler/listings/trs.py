@@ -11,6 +11,10 @@ page count exists nowhere else:
   many provincial sites): container id, page count, current page counted from 1, prefix,
   extension, record count. Page *k* is ``fg_k.shtml`` (page 1 is ``fg.shtml``).
 
+* The older inline pager, without createPageHTML: ``var countPage = 2//共多少页`` and
+  ``var currentPage = 0`` … ``document.write("<a href=\"index"+"_" + nextPage + "."+"html\">下一页</a>")``.
+  Same files as the classic template; prefix and extension come from the written link.
+
 From whichever page of the list it sees, the parser asks for all the others.
 """
 
@@ -23,13 +27,18 @@ from urllib.parse import urljoin, urlparse
 from scrapy.http import TextResponse
 
 from .base import MAX_PAGES, Listing, page_request, script_texts, unique_requests, without_self
-from .scripts import split_arguments, string_literal
+from .scripts import number_setting, split_arguments, string_literal, string_literals
 
 name = "trs"
 
 _CALL = re.compile(r"createPageHTML\s*\(([^()]*)\)")
 _VARIABLE = r"var\s+{name}\s*=\s*(\d+)"
 _FILE_PART = re.compile(r"^[\w\-]+$")
+_PAGER_VARIABLES = re.compile(r"\b(?:nextPage|currentPage|prePage)\b")
+# '<a href="index_' + nextPage + '.html">': the file stem ends one literal, the extension
+# starts the next.
+_STEM_END = re.compile(r"([\w\-]+)_$")
+_EXTENSION_START = re.compile(r"^\.(s?html?)\b")
 
 
 @dataclass(frozen=True)
@@ -70,17 +79,41 @@ def parse(response: TextResponse) -> Listing:
         # would fetch that page twice.
         file_names = file_names[1:]
     requests = [page_request(urljoin(response.url, file_name), name) for file_name in file_names]
-    return Listing(pages=unique_requests(without_self(requests, response)), platforms=[name])
+    return Listing(
+        pages=unique_requests(without_self(requests, response)),
+        platforms=[name],
+        announced_pages=call.page_count,
+    )
 
 
 def find_page_call(scripts: list[str]) -> PageCall | None:
-    """The first createPageHTML call whose arguments can be read, with its variables resolved."""
+    """The first createPageHTML call whose arguments can be read, with its variables resolved;
+    else the older inline pager's variables."""
     for script in scripts:
         for match in _CALL.finditer(script):
             call = _read_call(split_arguments(match.group(1)), script)
             if call is not None:
                 return call
+    for script in scripts:
+        call = _inline_pager(script)
+        if call is not None:
+            return call
     return None
+
+
+def _inline_pager(script: str) -> PageCall | None:
+    """``var countPage = N`` with a pager written from ``nextPage``/``currentPage``."""
+    count = number_setting(script, "countPage")
+    if count is None or not _PAGER_VARIABLES.search(script):
+        return None
+    prefix, extension = "index", "html"
+    literals = string_literals(script)
+    for before, after in zip(literals, literals[1:]):
+        stem, suffix = _STEM_END.search(before), _EXTENSION_START.match(after)
+        if stem and suffix:
+            prefix, extension = stem.group(1), suffix.group(1)
+            break
+    return PageCall(page_count=count, prefix=prefix, extension=extension, first_suffix=1)
 
 
 def _read_call(arguments: list[str], script: str) -> PageCall | None:

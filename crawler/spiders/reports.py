@@ -9,6 +9,8 @@ request over without the spider changing:
 ``site_key``  the site row it belongs to        ``kind``  page | listing | report | attachment
 ``hops``      links followed from the start URL  ``via`` / ``via_text``  the linking page and anchor
 ``list_page`` pages of one list followed so far (pagination is not a hop, but must end)
+``list_root`` the first page of the list a further page belongs to (its column, for the figures)
+``listing_probe`` a guessed next page: its failure (a 404) ends the list, it is no error
 
 Discovery mode: a province or city government's row (or a row named by ``-a regions=``) also
 stands for every government under it. Its portal's link boxes and menus are read for the
@@ -31,6 +33,7 @@ from crawler.discovery.links import PRIORITY_AGENCY_DIRECTORY, link_priority
 from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
 from crawler.listings import parse_listing
+from crawler.site_figures import listing_parsed
 from crawler.sites import Site, SitesFileError, load_sites
 from nianbao.agencies import in_scope, report_agency
 from nianbao.titles import classify_title, report_year
@@ -140,7 +143,7 @@ class ReportsSpider(scrapy.Spider):
         # of the portal that lists it (the duplicate filter lets the first request through).
         yield from self.discover(response, site, hops)
         listing = parse_listing(response)
-        for page in listing.pages:
+        for page in [*listing.pages, *listing.probes]:
             yield page.replace(
                 callback=self.parse,
                 errback=self.failed,
@@ -150,8 +153,12 @@ class ReportsSpider(scrapy.Spider):
                     "kind": "listing",
                     "via": response.url,
                     "list_page": response.meta.get("list_page", 0) + 1,
+                    "list_root": response.meta.get("list_root") or response.url,
                 },
             )
+        self.crawler.signals.send_catch_log(
+            signal=listing_parsed, response=response, listing=listing
+        )
         report = None
         if isinstance(response, HtmlResponse):
             has_attachment = any(is_attachment_link(link.url, link.text) for link in listing.links)
@@ -288,6 +295,11 @@ class ReportsSpider(scrapy.Spider):
         request = failure.request
         response = getattr(failure.value, "response", None)
         reason = f"HTTP {response.status}" if response is not None else repr(failure.value)
+        if request.meta.get("listing_probe"):
+            # A guessed next page that is not there: the list ended before it.
+            self.logger.debug("Probe %s ended its list: %s", request.url, reason)
+            self.crawler.stats.inc_value("listings/probes_ended")
+            return
         self.logger.warning("Failed %s (%s): %s", request.url, request.meta.get("kind"), reason)
         yield {
             "type": "error",
