@@ -20,6 +20,8 @@ from extract.limits import (
 
 from .model import DocumentError
 
+_MEMBER_STEP = 1 << 20
+
 
 class TooLarge(DocumentError):
     """A document (or a part of it) would inflate past one of the limits above."""
@@ -31,9 +33,8 @@ class TooLarge(DocumentError):
 def check_zip_sizes(archive: zipfile.ZipFile, what: str) -> int:
     """Refuse a ZIP-based file whose central directory declares too much; return its total.
 
-    Declared sizes can lie, but :mod:`zipfile` never inflates a member past its declared size
-    (the read stops there and fails the CRC check), so checking them bounds what reading can
-    inflate. The total is charged to the document being read (:func:`charge`). XML parts are held to :data:`MAX_XML_PART` each.
+    XML parts are held to :data:`MAX_XML_PART` each, the whole to what the document may still
+    inflate (:func:`charge`). Declared sizes can lie: read members with :func:`read_member`.
     """
     members = archive.infolist()
     if len(members) > MAX_ARCHIVE_MEMBERS:
@@ -53,12 +54,35 @@ def check_zip_sizes(archive: zipfile.ZipFile, what: str) -> int:
     return total
 
 
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, inflated in bounded steps.
+
+    ``ZipFile.read`` asks zlib for up to 2 GiB at once and only then cuts the output to the
+    declared size, so a member that lies about its size is inflated whole first. Read in
+    steps, zipfile stops at the declared size and then fails the CRC check (BadZipFile).
+    """
+    chunks = []
+    with archive.open(info) as member:
+        while chunk := member.read(_MEMBER_STEP):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def check_office_zip(payload: bytes, what: str) -> None:
-    """:func:`check_zip_sizes` for an Office file given as bytes (before a library opens it)."""
+    """Check an Office file (DOCX/XLSX/WPS) before a library inflates its parts unbounded.
+
+    Its declared sizes (:func:`check_zip_sizes`), then every part inflated once in bounded
+    steps and thrown away, so a part that lies about its size fails here (CRC) instead of
+    inside python-docx or openpyxl, which read parts with ``ZipFile.read``.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             check_zip_sizes(archive, what)
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while member.read(_MEMBER_STEP):
+                        pass
+    except (zipfile.BadZipFile, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise DocumentError(f"not a readable {what}: {type(exc).__name__}: {exc}") from exc
 
 

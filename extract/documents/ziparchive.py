@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from extract.limits import MAX_ARCHIVE_DEPTH
 
-from .bounds import check_zip_sizes
+from .bounds import check_zip_sizes, read_member
 from .model import DocumentError, DocumentText
 from .sniff import ZIP_MAGIC, sniff_type
 
@@ -47,9 +47,8 @@ def iter_zip_documents(
     for info in members:
         name = member_name(info)
         try:
-            # zipfile stops inflating at the declared size (and then fails the CRC check), so
-            # the sizes checked above bound what this reads even when they lie.
-            data = archive.read(info)
+            # Stops at the declared size (then fails the CRC check) even when it lies.
+            data = read_member(archive, info)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:  # damaged, encrypted
             yield name, DocumentError(f"ZIP member {name} unreadable: {exc}")
             continue
