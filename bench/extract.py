@@ -5,18 +5,22 @@
 
 The documents are synthetic reports from ``imitation/reportgen`` (``corpus(n)``: both templates,
 clean and messy), rendered as HTML (the three HTML shapes in turn), PDF, DOCX and DOC (DOC by
-LibreOffice, cached on disk after the first run). Only the two per-document steps are timed:
+LibreOffice, cached on disk after the first run; read through each process's long-lived
+LibreOffice, extract/documents/office.py). Only the two per-document steps are timed:
 ``extract.documents.read_document`` then ``extract.parse.parse_report`` — no WARC reading, no
 SQLite. One untimed document of each type is read first, so imports and caches are not counted.
 
-* single process: documents/second per type;
-* all cores: the same documents through a ``multiprocessing`` pool of ``os.cpu_count()`` workers;
+* in process: documents/second per type, and the median time per document;
+* 1 job and N jobs: the same documents through the extractor's worker pool
+  (``extract.workers``, as ``python -m extract --jobs N`` reads them) of 1 and of N workers
+  (N = the cores), and the speed-up between the two;
 * memory: a fresh process reads the HTML, PDF and DOCX documents in turn, round and round, and
   notes its RSS after each ``--growth`` checkpoint (DOC is left out: its reading happens in a
   LibreOffice child process, not in ours).
 
 JSON (``bench/results/extract.json``): ``types`` (per type: ``documents``, ``failures``,
-``single_docs_per_s``, ``parallel_docs_per_s``, ``parallel_per_core``, ``median_ms``),
+``in_process_docs_per_s``, ``single_docs_per_s`` (1 job), ``parallel_docs_per_s`` (N jobs),
+``parallel_per_core``, ``speedup``, ``median_ms``),
 ``workers``, ``growth`` (``checkpoints`` [{documents, rss_bytes, max_rss_bytes}],
 ``growth_bytes_per_doc`` between the first and last checkpoint).
 """
@@ -25,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import pickle
 import statistics
@@ -45,6 +48,7 @@ from bench.common import (
 )
 
 use_project_imports()
+from extract.workers import default_jobs  # noqa: E402
 
 TYPES = ("html", "pdf", "docx", "doc")
 HTML_SHAPES = ("html_table", "html_flat", "html_tabs")
@@ -71,28 +75,33 @@ def main(argv: list[str] | None = None) -> dict:
         flush=True,
     )
     warm_up()
-    workers = os.cpu_count() or 1
+    workers = default_jobs()
     types = {}
     for kind, documents in DOCUMENTS.items():
         if not documents:
             continue
         single = single_process(kind)
-        parallel = in_parallel(kind, workers)
+        one_job = with_workers(kind, 1)
+        parallel = with_workers(kind, workers)
         types[kind] = {
             "documents": len(documents),
             "failures": single["failures"],
-            "single_docs_per_s": round(len(documents) / single["seconds"], 2),
+            "in_process_docs_per_s": round(len(documents) / single["seconds"], 2),
+            "single_docs_per_s": round(len(documents) / one_job, 2),
             "parallel_docs_per_s": round(len(documents) / parallel, 2),
             "parallel_per_core": round(len(documents) / parallel / workers, 2),
+            "speedup": round(one_job / parallel, 2),
             "median_ms": round(1000 * statistics.median(single["each"]), 1),
             "first_failure": single["first_failure"],
         }
         print(
-            f"  {kind}: {types[kind]['single_docs_per_s']} docs/s on one core, "
-            f"{types[kind]['parallel_docs_per_s']} on {workers}",
+            f"  {kind}: {types[kind]['single_docs_per_s']} docs/s with 1 job, "
+            f"{types[kind]['parallel_docs_per_s']} with {workers} "
+            f"(x{types[kind]['speedup']})",
             flush=True,
         )
     growth = measure_growth(args.growth)
+    notes.append(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     result = {"workers": workers, "types": types, "growth": growth, "notes": notes}
     print()
     print(report(result))
@@ -105,7 +114,7 @@ def parse_args(argv):
     parser.add_argument("--html", type=int, default=200)
     parser.add_argument("--pdf", type=int, default=60)
     parser.add_argument("--docx", type=int, default=60)
-    parser.add_argument("--doc", type=int, default=8, help="each DOC costs a LibreOffice start")
+    parser.add_argument("--doc", type=int, default=40)
     parser.add_argument(
         "--growth", default="50,100,200,400,800", help="RSS checkpoints, in documents read"
     )
@@ -192,6 +201,7 @@ def warm_up() -> None:
 
 
 def single_process(kind: str) -> dict:
+    """Each document of ``kind`` read in this process, one after the other (per-document times)."""
     each, failures, first_failure = [], 0, None
     started = time.perf_counter()
     for document in DOCUMENTS[kind]:
@@ -208,23 +218,22 @@ def single_process(kind: str) -> dict:
     }
 
 
-def _work(item: tuple[str, int]) -> float:
-    kind, index = item
+def _work(kind: str, index: int) -> float:
     return read_and_parse(DOCUMENTS[kind][index])[0]
 
 
-def in_parallel(kind: str, workers: int) -> float:
-    """Wall seconds to read every document of ``kind`` with ``workers`` forked processes
-    (the pool's start-up excluded: a long extraction pays it once)."""
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        pool.map(_work, [(kind, 0)] * workers)  # every worker up and warm
+def with_workers(kind: str, jobs: int) -> float:
+    """Wall seconds to read every document of ``kind`` through the extractor's own worker pool
+    (extract.workers: forked, memory-capped processes) of ``jobs`` workers. The pool's start-up
+    is excluded, as a long extraction pays it once: each worker reads one document first (which
+    also starts its long-lived LibreOffice for DOC)."""
+    from extract.workers import WorkerPool
+
+    with WorkerPool(_work, jobs) as pool:
+        list(pool.map_ordered(((kind, 0), (kind, 0)) for _ in range(jobs)))
         started = time.perf_counter()
-        list(
-            pool.imap_unordered(
-                _work, [(kind, i) for i in range(len(DOCUMENTS[kind]))], chunksize=1
-            )
-        )
+        tasks = (((kind, i), (kind, i)) for i in range(len(DOCUMENTS[kind])))
+        list(pool.map_ordered(tasks))
         return time.perf_counter() - started
 
 
@@ -295,9 +304,10 @@ def report(result: dict) -> str:
             t["documents"],
             t["failures"],
             t["median_ms"],
+            t["in_process_docs_per_s"],
             t["single_docs_per_s"],
             t["parallel_docs_per_s"],
-            t["parallel_per_core"],
+            t["speedup"],
         ]
         for kind, t in result["types"].items()
     ]
@@ -307,9 +317,10 @@ def report(result: dict) -> str:
             "docs",
             "failed",
             "median ms",
-            "docs/s 1 core",
-            f"docs/s {result['workers']} procs",
-            "per core",
+            "docs/s in process",
+            "docs/s 1 job",
+            f"docs/s {result['workers']} jobs",
+            "speed-up",
         ],
         rows,
         title="read_document + parse_report, per source type",
