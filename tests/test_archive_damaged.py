@@ -9,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from archive.reader import iter_records
 from archive.resync import SkippedBytes
@@ -128,3 +129,23 @@ def test_reading_can_start_at_any_record(warc):
     request_offset = max(o for o, _, kind in members(warc) if kind == "request" and o < offset)
     urls, skipped = responses(warc, start=request_offset)
     assert urls == [f"p{n}" for n in range(4, PAGES)] and not skipped
+
+
+def test_the_extractor_reads_past_the_damage_and_stores_what_it_skipped(warc, tmp_path):
+    from extract.pipeline import extract_archive
+
+    offset, length = response_member(warc, 3)
+    data = bytearray(warc.read_bytes())
+    data[offset + length // 2 : offset + length // 2 + 8] = b"\xff" * 8
+    warc.write_bytes(bytes(data))
+
+    db_path = tmp_path / "nianbao.db"
+    summary = extract_archive(warc.parent, db_path, jobs=1)
+
+    db = sqlite_utils.Database(db_path)
+    read = [row["url"].rsplit("/", 1)[1] for row in db["documents"].rows]
+    assert read == [f"p{n}" for n in range(PAGES) if n != 3]
+    [error] = db["errors"].rows
+    assert error["stage"] == "read" and error["warc_filename"] == warc.name
+    assert error["offset"] == offset and f"{length} bytes skipped" in error["reason"]
+    assert summary.errors_by_stage == {"read": 1}
