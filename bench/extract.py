@@ -14,6 +14,8 @@ SQLite. One untimed document of each type is read first, so imports and caches a
 * 1 job and N jobs: the same documents through the extractor's worker pool
   (``extract.workers``, as ``python -m extract --jobs N`` reads them) of 1 and of N workers
   (N = the cores), and the speed-up between the two;
+* the whole pipeline: ``python -m extract --jobs 1`` and ``--jobs N`` over one WARC of all the
+  documents (``pipeline``: docs/s, wall time, peak RSS of the process tree, speed-up);
 * memory: a fresh process reads the HTML, PDF and DOCX documents in turn, round and round, and
   notes its RSS after each ``--growth`` checkpoint (DOC is left out: its reading happens in a
   LibreOffice child process, not in ours).
@@ -35,7 +37,9 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import (
@@ -100,9 +104,16 @@ def main(argv: list[str] | None = None) -> dict:
             f"(x{types[kind]['speedup']})",
             flush=True,
         )
+    pipeline = end_to_end(workers)
     growth = measure_growth(args.growth)
     notes.append(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    result = {"workers": workers, "types": types, "growth": growth, "notes": notes}
+    result = {
+        "workers": workers,
+        "types": types,
+        "pipeline": pipeline,
+        "growth": growth,
+        "notes": notes,
+    }
     print()
     print(report(result))
     print(f"\nwrote {write_json(args.json, result)}")
@@ -237,6 +248,48 @@ def with_workers(kind: str, jobs: int) -> float:
         return time.perf_counter() - started
 
 
+def end_to_end(workers: int) -> dict:
+    """``python -m extract --jobs J`` over one WARC holding every document, for J = 1 and N:
+    the whole pipeline (WARC reading, workers, the SQLite writer, merging), wall time and the
+    peak RSS of its process tree (LibreOffice included)."""
+    from archive.exchange import Exchange
+    from archive.writer import WarcArchive
+
+    documents = [d for kind in TYPES for d in DOCUMENTS[kind]]
+    runs = {}
+    with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp:
+        warc_dir = Path(tmp) / "warc"
+        with WarcArchive(warc_dir, prefix="bench", started=datetime.now(timezone.utc)) as archive:
+            for index, (payload, content_type, filename) in enumerate(documents):
+                path = f"/{index}/{quote(filename)}"
+                head = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n"
+                head += f"Content-Length: {len(payload)}\r\n\r\n"
+                request = f"GET {path} HTTP/1.1\r\nHost: www.bench.gov.cn\r\n\r\n"
+                archive.write_exchange(
+                    Exchange(
+                        url=f"http://www.bench.gov.cn{path}",
+                        request_bytes=request.encode(),
+                        response_head=head.encode(),
+                        response_body=payload,
+                        started=datetime.now(timezone.utc),
+                    )
+                )
+        for jobs in sorted({1, workers}):
+            command = [sys.executable, "-m", "extract", str(warc_dir), "--db"]
+            command += [str(Path(tmp) / f"jobs{jobs}.db"), "--jobs", str(jobs)]
+            measured = run_measured(command, stderr=Path(tmp) / "extract.err")
+            if measured.returncode != 0:
+                raise RuntimeError((Path(tmp) / "extract.err").read_text()[-3000:])
+            runs[str(jobs)] = {
+                "docs_per_s": round(len(documents) / measured.wall_s, 2),
+                "wall_s": round(measured.wall_s, 2),
+                "peak_tree_rss_bytes": measured.peak_rss_bytes,
+            }
+            print(f"  pipeline, {jobs} job(s): {runs[str(jobs)]['docs_per_s']} docs/s", flush=True)
+    speedup = runs["1"]["wall_s"] / runs[str(workers)]["wall_s"] if workers > 1 else 1.0
+    return {"documents": len(documents), "jobs": runs, "speedup": round(speedup, 2)}
+
+
 # -- memory ------------------------------------------------------------------------------------
 
 
@@ -336,8 +389,18 @@ def report(result: dict) -> str:
         f"({growth['documents_in_rotation']} distinct documents)",
     )
     notes = "".join(f"\nnote: {n}" for n in result["notes"])
+    pipeline = result["pipeline"]
+    whole = table(
+        ["jobs", "docs/s", "wall s", "peak tree RSS MiB"],
+        [
+            [jobs, run["docs_per_s"], run["wall_s"], mib(run["peak_tree_rss_bytes"])]
+            for jobs, run in pipeline["jobs"].items()
+        ],
+        title=f"python -m extract over one WARC of all {pipeline['documents']} documents "
+        f"(speed-up x{pipeline['speedup']})",
+    )
     return (
-        f"{speed}\n\n{memory}\ngrowth after the first checkpoint: "
+        f"{speed}\n\n{whole}\n\n{memory}\ngrowth after the first checkpoint: "
         f"{growth['growth_bytes_per_doc']:,} bytes per document{notes}"
     )
 
