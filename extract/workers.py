@@ -116,7 +116,7 @@ class WorkerPool:
     def map_ordered(self, items: Iterable[tuple[object, tuple]]) -> Iterator[tuple[object, object]]:
         """For each ``(key, arguments)``, yield ``(key, function(*arguments))`` in input order.
 
-        The outcome is a :class:`WorkerFailure` instead when the worker raised, died or took
+        ``arguments`` None means nothing to do: ``(key, None)`` comes back in its place. The outcome is a :class:`WorkerFailure` instead when the worker raised, died or took
         too long. Items are taken from ``items`` only as workers become free, so a stream of
         large payloads holds at most ``jobs`` of them in memory.
         """
@@ -134,6 +134,10 @@ class WorkerPool:
                     exhausted = True
                     self._idle.append(worker)
                     break
+                if arguments is None:  # nothing to read: keeps its place in the order
+                    queue.append([key, None])
+                    self._idle.append(worker)
+                    continue
                 task = [key, _WAITING]
                 queue.append(task)
                 self._send(worker, task, arguments)

@@ -149,11 +149,14 @@ def hostile(task: str) -> str:
 
 
 def test_a_worker_lost_to_memory_death_or_time_costs_one_document():
-    tasks = ["a", "hog", "b", "die", "c", "hang", "d", "raise", "e"]
+    tasks = ["a", "hog", "b", "die", "c", "hang", "d", "raise", "nothing", "e"]
     limits = WorkerLimits(address_space=1024 * MiB, seconds=3, documents=3)
     with WorkerPool(hostile, jobs=2, limits=limits) as pool:
-        outcomes = dict(pool.map_ordered((task, (task,)) for task in tasks))
+        items = ((task, None if task == "nothing" else (task,)) for task in tasks)
+        outcomes = dict(pool.map_ordered(items))
+        assert pool.failures == 4
     assert list(outcomes) == tasks  # in order, none lost
+    assert outcomes["nothing"] is None  # no arguments: nothing read, its place kept
     for task in "abcde":
         assert outcomes[task] == task.upper()
     reasons = {task: outcomes[task].reason for task in ("hog", "die", "hang", "raise")}
