@@ -9,6 +9,7 @@ peak RSS and its workers' (``RUSAGE_CHILDREN``) are measured apart from the test
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
@@ -23,6 +24,7 @@ import sqlite_utils
 
 from archive.exchange import Exchange
 from archive.writer import WarcArchive
+from extract.documents import DocumentError, read_document
 from extract.workers import WorkerFailure, WorkerLimits, WorkerPool
 from imitation.reportgen import corpus, render_many
 from tests import bombs
@@ -165,3 +167,18 @@ def test_a_worker_lost_to_memory_death_or_time_costs_one_document():
     assert "killed by signal 9" in reasons["die"]
     assert "time limit" in reasons["hang"]
     assert reasons["raise"] == "KeyError: 'raise'"
+
+
+def test_an_html_page_of_megabytes_of_markup_is_refused_before_parsing():
+    row = "<tr><td>予以公开</td><td>1</td></tr>".encode()
+    page = b"<html><body><table>" + row * ((5 * MiB) // len(row)) + b"</table></body></html>"
+    with pytest.raises(DocumentError, match="too large: HTML page"):
+        read_document(page, content_type="text/html")
+    # A page as big whose bytes are a pasted image (a data: URI) is read.
+    image = b"data:image/png;base64," + base64.b64encode(b"\x89PNG" + bytes(5 * MiB))
+    page = (
+        b"<html><body><div id='zoom'><p>2023\xe5\xb9\xb4</p><img src='"
+        + image
+        + b"'></div></body></html>"
+    )
+    assert read_document(page, content_type="text/html").text == "2023年"

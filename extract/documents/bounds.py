@@ -11,6 +11,7 @@ from contextvars import ContextVar
 
 from extract.limits import (
     MAX_ARCHIVE_MEMBERS,
+    MAX_HTML_MARKUP,
     MAX_INFLATED_TOTAL,
     MAX_PDF_STREAM,
     MAX_PDF_STREAMS_TOTAL,
@@ -106,6 +107,19 @@ def charge(size: int, what: str) -> None:
     _inflated.set(spent)
     if spent > MAX_INFLATED_TOTAL:
         raise TooLarge(f"{what}: {spent} bytes inflated in all", MAX_INFLATED_TOTAL)
+
+
+# An inline image (data: URI) long enough to matter: its bytes are one attribute, not a tree.
+_DATA_URI = re.compile(rb"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]{1024,}")
+
+
+def check_html_size(payload: bytes) -> None:
+    """Refuse an HTML page whose markup would build a tree of GBs (see MAX_HTML_MARKUP)."""
+    if len(payload) <= MAX_HTML_MARKUP:
+        return
+    markup = len(payload) - sum(len(m.group()) for m in _DATA_URI.finditer(payload))
+    if markup > MAX_HTML_MARKUP:
+        raise TooLarge(f"HTML page of {markup} bytes of markup", MAX_HTML_MARKUP)
 
 
 # 'stream' then its end of line starts a PDF stream's data ('endstream' does not).
