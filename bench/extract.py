@@ -22,7 +22,8 @@ SQLite. One untimed document of each type is read first, so imports and caches a
 
 JSON (``bench/results/extract.json``): ``types`` (per type: ``documents``, ``failures``,
 ``in_process_docs_per_s``, ``single_docs_per_s`` (1 job), ``parallel_docs_per_s`` (N jobs),
-``parallel_per_core``, ``speedup``, ``median_ms``),
+``parallel_per_core``, ``speedup``, ``single_docs_per_cpu_s`` and ``parallel_docs_per_cpu_s``
+(documents per CPU-second of the workers and their LibreOffice), ``median_ms``),
 ``workers``, ``growth`` (``checkpoints`` [{documents, rss_bytes, max_rss_bytes}],
 ``growth_bytes_per_doc`` between the first and last checkpoint).
 """
@@ -44,6 +45,7 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import (
     RESULTS_DIR,
+    descendants,
     mib,
     run_measured,
     table,
@@ -85,8 +87,8 @@ def main(argv: list[str] | None = None) -> dict:
         if not documents:
             continue
         single = single_process(kind)
-        one_job = with_workers(kind, 1)
-        parallel = with_workers(kind, workers)
+        one_job, one_job_cpu = with_workers(kind, 1)
+        parallel, parallel_cpu = with_workers(kind, workers)
         types[kind] = {
             "documents": len(documents),
             "failures": single["failures"],
@@ -95,13 +97,16 @@ def main(argv: list[str] | None = None) -> dict:
             "parallel_docs_per_s": round(len(documents) / parallel, 2),
             "parallel_per_core": round(len(documents) / parallel / workers, 2),
             "speedup": round(one_job / parallel, 2),
+            "single_docs_per_cpu_s": round(len(documents) / max(one_job_cpu, 1e-9), 2),
+            "parallel_docs_per_cpu_s": round(len(documents) / max(parallel_cpu, 1e-9), 2),
             "median_ms": round(1000 * statistics.median(single["each"]), 1),
             "first_failure": single["first_failure"],
         }
         print(
             f"  {kind}: {types[kind]['single_docs_per_s']} docs/s with 1 job, "
             f"{types[kind]['parallel_docs_per_s']} with {workers} "
-            f"(x{types[kind]['speedup']})",
+            f"(x{types[kind]['speedup']}); per CPU-second "
+            f"{types[kind]['single_docs_per_cpu_s']} / {types[kind]['parallel_docs_per_cpu_s']}",
             flush=True,
         )
     pipeline = end_to_end(workers)
@@ -233,19 +238,36 @@ def _work(kind: str, index: int) -> float:
     return read_and_parse(DOCUMENTS[kind][index])[0]
 
 
-def with_workers(kind: str, jobs: int) -> float:
-    """Wall seconds to read every document of ``kind`` through the extractor's own worker pool
-    (extract.workers: forked, memory-capped processes) of ``jobs`` workers. The pool's start-up
-    is excluded, as a long extraction pays it once: each worker reads one document first (which
-    also starts its long-lived LibreOffice for DOC)."""
+def with_workers(kind: str, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds to read every document of ``kind`` through the extractor's own
+    worker pool (extract.workers: forked, memory-capped processes) of ``jobs`` workers.
+
+    The pool's start-up is excluded, as a long extraction pays it once: each worker reads one
+    document first (which also starts its long-lived LibreOffice for DOC). CPU is that of the
+    workers and their LibreOffice: on a machine others load, documents per CPU-second is what an
+    idle core would give, where wall time says little.
+    """
     from extract.workers import WorkerPool
 
     with WorkerPool(_work, jobs) as pool:
         list(pool.map_ordered(((kind, 0), (kind, 0)) for _ in range(jobs)))
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), descendants_cpu_s()
         tasks = (((kind, i), (kind, i)) for i in range(len(DOCUMENTS[kind])))
         list(pool.map_ordered(tasks))
-        return time.perf_counter() - started
+        return time.perf_counter() - started, descendants_cpu_s() - cpu_before
+
+
+def descendants_cpu_s() -> float:
+    """CPU seconds (user + system) used so far by the processes below this one, from /proc."""
+    ticks = 0
+    for pid in descendants(os.getpid())[1:]:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended between the listing and the read
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def end_to_end(workers: int) -> dict:
@@ -361,6 +383,8 @@ def report(result: dict) -> str:
             t["single_docs_per_s"],
             t["parallel_docs_per_s"],
             t["speedup"],
+            t["single_docs_per_cpu_s"],
+            t["parallel_docs_per_cpu_s"],
         ]
         for kind, t in result["types"].items()
     ]
@@ -374,6 +398,8 @@ def report(result: dict) -> str:
             "docs/s 1 job",
             f"docs/s {result['workers']} jobs",
             "speed-up",
+            "docs/CPU-s 1 job",
+            f"docs/CPU-s {result['workers']} jobs",
         ],
         rows,
         title="read_document + parse_report, per source type",
