@@ -590,7 +590,16 @@ def test_python_m_extract(tmp_path):
         ],
     )
     done = subprocess.run(
-        [sys.executable, "-m", "extract", str(directory), "--db", str(tmp_path / "m.db")],
+        [
+            sys.executable,
+            "-m",
+            "extract",
+            str(directory),
+            "--db",
+            str(tmp_path / "m.db"),
+            "-j",
+            "1",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
