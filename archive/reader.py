@@ -5,13 +5,13 @@ parsed here (latin-1, order and repeats kept, see :mod:`archive.http_head`) rath
 warcio, which decodes header bytes as UTF-8 when it can and so cannot round-trip them.
 
 Damaged files: iteration yields every record before the damage, then raises
-:class:`ArchiveReadError` (``errors="raise"``) or logs it and stops (``errors="log"``), so one
-torn file cannot take a whole indexing run down with it.
+:class:`ArchiveReadError` (``errors="raise"``), logs it and stops (``errors="log"``), or steps
+over the damaged span to the next intact record (``errors="resync"``), so one corrupt gzip
+member or lying Content-Length costs only the records it damaged.
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 import zlib
@@ -23,7 +23,10 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
+# Re-exported: callers have always imported decoding from here.
+from archive.coding import ContentTooLarge, decode_content  # noqa: F401
 from archive.http_head import parse_head, parse_status_line
+from archive.resync import SkippedBytes, is_gzipped, next_record_start
 
 logger = logging.getLogger(__name__)
 
@@ -92,24 +95,41 @@ class Capture:
 
 
 def iter_records(
-    path: str | os.PathLike, *, with_payload: bool = True, errors: str = "raise"
-) -> Iterator[ArchivedRecord]:
-    """Yield the records of a ``.warc.gz`` or ``.warc`` file in order, streaming.
+    path: str | os.PathLike,
+    *,
+    with_payload: bool = True,
+    errors: str = "raise",
+    start: int = 0,
+) -> Iterator[ArchivedRecord | SkippedBytes]:
+    """Yield the records of a ``.warc.gz`` or ``.warc`` file in order, streaming, from byte ``start``.
 
     With ``with_payload=False`` payloads are skipped (``payload`` is None), which keeps
-    indexing cheap. On damage: ``errors="raise"`` raises :class:`ArchiveReadError` after the
-    good records, ``errors="log"`` logs a warning and stops.
+    indexing cheap. ``start`` must be a record boundary (an offset a record gave). On damage:
+    ``errors="raise"`` raises :class:`ArchiveReadError` after the good records, ``errors="log"``
+    logs a warning and stops, ``errors="resync"`` yields a :class:`SkippedBytes` for the damaged
+    span, finds the next record (:mod:`archive.resync`) and goes on reading.
     """
-    if errors not in ("raise", "log"):
-        raise ValueError(f"errors must be 'raise' or 'log': {errors!r}")
+    if errors not in ("raise", "log", "resync"):
+        raise ValueError(f"errors must be 'raise', 'log' or 'resync': {errors!r}")
     path = Path(path)
     with open(path, "rb") as stream:
-        try:
-            yield from _read_records(stream, path, with_payload)
-        except ArchiveReadError as damage:
-            if errors == "raise":
-                raise
-            logger.warning("%s", damage)
+        offset = start
+        while True:
+            stream.seek(offset)
+            try:
+                yield from _read_records(stream, path, with_payload)
+                return
+            except ArchiveReadError as damage:
+                if errors == "raise":
+                    raise
+                logger.warning("%s", damage)
+                if errors == "log":
+                    return
+                offset = next_record_start(stream, damage.offset, is_gzipped(stream))
+                end = offset if offset is not None else os.fstat(stream.fileno()).st_size
+                yield SkippedBytes(path.name, damage.offset, end - damage.offset, damage.reason)
+                if offset is None:
+                    return
 
 
 def iter_captures(
@@ -121,6 +141,8 @@ def iter_captures(
     """
     pending: ArchivedRecord | None = None
     for record in iter_records(path, with_payload=with_payload, errors=errors):
+        if isinstance(record, SkippedBytes):
+            continue  # errors="resync": a damaged span, already logged
         if pending is not None:
             if record.rec_type == "metadata" and record.concurrent_to == pending.record_id:
                 yield Capture(pending, record.fields)
@@ -144,62 +166,6 @@ def read_record(path: str | os.PathLike, offset: int) -> ArchivedRecord:
         for record in _read_records(stream, path, with_payload=True):
             return record
     raise ArchiveReadError(path, offset, "no record at this offset (end of file)")
-
-
-def decode_content(body: bytes, content_encoding: str | None) -> bytes:
-    """Undo an HTTP ``Content-Encoding`` (gzip, x-gzip, deflate, br, identity, stacked).
-
-    Stacked codings are undone last-applied first (``gzip, br`` means brotli was applied
-    last). An empty body is empty in every coding. Raises ``ValueError`` for an unknown coding
-    or bytes that do not decode completely.
-    """
-    codings = [token.strip().lower() for token in (content_encoding or "").split(",")]
-    codings = [coding for coding in codings if coding]
-    unknown = [coding for coding in codings if coding not in _DECODERS]
-    if unknown:
-        raise ValueError(f"unsupported content coding: {', '.join(unknown)}")
-    for coding in reversed(codings):
-        if not body:
-            break
-        try:
-            body = _DECODERS[coding](body)
-        except ImportError:
-            raise
-        except Exception as exc:
-            # zlib, gzip and brotli each raise their own exception types on bad input.
-            raise ValueError(f"body is not valid {coding!r} content: {exc}") from exc
-    return body
-
-
-def _inflate_deflate(body: bytes) -> bytes:
-    # RFC 9110 deflate is zlib-wrapped, but many servers send raw deflate.
-    try:
-        return _inflate(body, zlib.MAX_WBITS)
-    except zlib.error:
-        return _inflate(body, -zlib.MAX_WBITS)
-
-
-def _unbrotli(body: bytes) -> bytes:
-    import brotli  # optional: only needed for the rare br-coded response
-
-    return brotli.decompress(body)
-
-
-_DECODERS = {
-    "identity": lambda body: body,
-    "gzip": gzip.decompress,
-    "x-gzip": gzip.decompress,
-    "deflate": _inflate_deflate,
-    "br": _unbrotli,
-}
-
-
-def _inflate(body: bytes, wbits: int) -> bytes:
-    inflater = zlib.decompressobj(wbits)
-    data = inflater.decompress(body) + inflater.flush()
-    if not inflater.eof:
-        raise zlib.error("deflate stream is truncated")
-    return data
 
 
 def _read_records(stream, path: Path, with_payload: bool) -> Iterator[ArchivedRecord]:

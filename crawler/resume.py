@@ -7,7 +7,11 @@ every request whose response is already in this job's WARC files is answered fro
 of the network. The walk is the same, nothing is fetched twice, nothing is archived twice.
 
 The index (request fingerprint → WARC file and offset) is a small SQLite file in JOBDIR, written
-only after the exchange is flushed to the WARC, so it never points at a torn record.
+only after the exchange is flushed to the WARC. Flushed is not on disk, though: a machine that
+crashes can lose the tail of an ``.open`` file, which repair then trims (archive/repair.py). So
+an entry is trusted only while it still leads to its own response: entries past the end of a
+repaired file are dropped when the crawl opens, and one whose record is unreadable is dropped
+when it is asked for; either way the page is fetched again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from archive.layout import resolve_archive_path
-from archive.reader import read_record
+from archive.reader import ArchiveReadError, read_record
 from crawler.archiving import exchange_archived
 
 logger = logging.getLogger(__name__)
@@ -43,6 +47,7 @@ class ResumeFromArchiveMiddleware:
         )
         self.fingerprinter = crawler.request_fingerprinter
         crawler.signals.connect(self.remember, signal=exchange_archived)
+        crawler.signals.connect(self.forget_trimmed, signal=signals.spider_opened)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
@@ -75,7 +80,10 @@ class ResumeFromArchiveMiddleware:
                 "Resume index names a file that is gone (%s); fetching %s again", exc, request.url
             )
             return None
-        record = read_record(path, offset)
+        try:
+            record = read_record(path, offset)
+        except ArchiveReadError as damage:
+            return self._forget(request, f"its record is unreadable: {damage.reason}")
         self.crawler.stats.inc_value("resume/from_archive")
         headers = Headers()
         for name, value in record.http_headers:
@@ -89,6 +97,35 @@ class ResumeFromArchiveMiddleware:
             flags=["archived"],
             request=request,
         )
+
+    def forget_trimmed(self, spider=None) -> int:
+        """Drop the entries that point past the end of their file (a tail repair trimmed)."""
+        dropped = 0
+        files = [name for (name,) in self.db.execute("SELECT DISTINCT filename FROM archived")]
+        for filename in files:
+            path = self.archive_dir / filename
+            if not path.is_file():
+                continue  # still .open (repaired later) or gone: settled when asked for
+            dropped += self.db.execute(
+                "DELETE FROM archived WHERE filename = ? AND offset >= ?",
+                (filename, path.stat().st_size),
+            ).rowcount
+        if dropped:
+            logger.warning(
+                "Resume index: %d captures were in the part of a WARC file lost in the crash; "
+                "they will be fetched again",
+                dropped,
+            )
+            self.crawler.stats.inc_value("resume/trimmed", dropped)
+        return dropped
+
+    def _forget(self, request, why: str) -> None:
+        logger.warning(
+            "Resume index entry for %s dropped (%s); fetching it again", request.url, why
+        )
+        self.db.execute("DELETE FROM archived WHERE fingerprint = ?", (self._fingerprint(request),))
+        self.crawler.stats.inc_value("resume/refetched")
+        return None
 
     def close(self, spider):
         self.db.close()

@@ -10,6 +10,8 @@ and a second run over the same archive adds nothing.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -21,20 +23,24 @@ from archive import layout
 from archive.reader import (
     ArchivedRecord,
     ArchiveReadError,
+    ContentTooLarge,
     decode_content,
     iter_records,
-    read_record,
 )
+from archive.resync import SkippedBytes
 from extract import books, discovered
 from extract import db as store
 from extract.documents import DocumentError, read_document, sniff_type
+from extract.documents.bounds import one_document
 from extract.documents.model import SOURCE_TYPES
 from extract.documents.ziparchive import iter_zip_documents
+from extract.limits import MAX_DECODED_BODY
 from extract.merge import best_title, resolve_reports
 from extract.parse import parse_report
 from extract.sites import import_sites
 from extract.summary import Summary
 from extract.versions import import_crawls, refresh_versions
+from extract.workers import WorkerFailure, WorkerPool, default_jobs
 from nianbao.format import key_str
 from nianbao.titles import TitleKind, classify_title, report_year
 
@@ -100,17 +106,24 @@ def extract_archive(
     db_path: str | os.PathLike,
     *,
     on_bytes: Callable[[int], None] | None = None,
+    jobs: int | None = None,
 ) -> Summary:
     """Read the new records of every WARC under ``archive_dir`` into the database at ``db_path``.
 
-    ``on_bytes(n)`` is called as WARC bytes are consumed. Returns the run's :class:`Summary`.
+    Documents are read by ``jobs`` worker processes (default: one per core) under the memory
+    and time limits of :mod:`extract.limits`; ``jobs=0`` reads them in this process, without
+    limits (for debugging). ``on_bytes(n)`` is called as WARC bytes are consumed. Returns the
+    run's :class:`Summary`.
     """
     db = store.open_database(db_path)
     summary = Summary()
+    jobs = default_jobs() if jobs is None else jobs
     try:
         warcs, summary.warcs_skipped = pending_warcs(archive_dir, db)
-        for warc in warcs:
-            read_warc(db, warc, summary, on_bytes)
+        with contextlib.ExitStack() as stack:
+            pool = stack.enter_context(WorkerPool(consider, jobs)) if jobs and warcs else None
+            for warc in warcs:
+                read_warc(db, warc, summary, on_bytes, pool)
         books.assemble_books(db, parsed_row)
         resolve_reports(db, summary)
         discovered.refresh_missing(db)
@@ -136,14 +149,24 @@ class _Batch:
 
 
 def read_warc(
-    db, warc: PendingWarc, summary: Summary, on_bytes: Callable[[int], None] | None = None
+    db,
+    warc: PendingWarc,
+    summary: Summary,
+    on_bytes: Callable[[int], None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> None:
-    """Consider every capture of one file from ``warc.start`` on, committing in batches."""
+    """Consider every capture of one file from ``warc.start`` on, committing in batches.
+
+    The file is read here, streaming; each capture goes to a worker of ``pool`` (or is read in
+    this process without one) and its rows come back in file order, so the committed read
+    position never passes a document whose rows are not committed with it.
+    """
     summary.warcs_read += 1
     logger.info("Reading %s%s", warc.name, f" from byte {warc.start}" if warc.start else "")
     batch = _Batch()
     position = warc.start
     records = warc.records_before
+    damage: list[ArchiveReadError] = []
 
     def commit(complete: bool) -> None:
         with db.atomic():
@@ -171,14 +194,23 @@ def read_warc(
         ):
             rows.clear()
 
-    try:
-        for record, metadata, end in captures(
-            warc.path,
-            start=warc.start,
-            salvage=not warc.is_open,
-            on_metadata=lambda record: batch.discovered.extend(discovered.discovery_rows(record)),
-        ):
-            document, parsed, error = consider(record, metadata, warc.name)
+    def add_error(error: dict, where: str) -> None:
+        batch.errors.append(error)
+        summary.add_error(where, error["stage"], error["reason"])
+
+    def discovery_found(record: ArchivedRecord) -> None:
+        batch.discovered.extend(discovered.discovery_rows(record))
+
+    for key, outcome in _considered(warc, pool, damage, discovery_found):
+        killed = isinstance(outcome, WorkerFailure)
+        if isinstance(key, SkippedBytes):
+            add_error(_skipped_row(key, warc.name), f"{warc.name}@{key.offset}")
+            end = key.offset + key.length
+        else:
+            record, metadata, end = key
+            if killed:
+                outcome = failed(record, metadata, warc.name, outcome.reason)
+            document, parsed, error = outcome
             if isinstance(parsed, BookPage):
                 batch.book_pages.append(books.page_row(document, metadata, parsed.text))
                 parsed = None
@@ -190,34 +222,83 @@ def read_warc(
             else:
                 summary.not_reports[_reason_kind(document["reason"])] += 1
             if error is not None:
-                batch.errors.append(error)
-                summary.add_error(
-                    f"{warc.name}@{record.offset} {record.target_uri}",
-                    error["stage"],
-                    error["reason"],
-                )
-            if on_bytes is not None:
-                on_bytes(end - position)
-            position = end
-            if len(batch.documents) >= BATCH_SIZE:
-                commit(complete=False)
-    except ArchiveReadError as damage:
-        # A file still being written ends in a half-written group: read it again next time.
-        if not warc.is_open:
-            logger.warning("%s", damage)
-            batch.errors.append(
-                {
-                    "warc_filename": warc.name,
-                    "offset": damage.offset,
-                    "url": None,
-                    "stage": "read",
-                    "reason": f"damaged WARC, records after byte {damage.offset} unreadable: {damage.reason}",
-                }
-            )
-            summary.add_error(f"{warc.name}@{damage.offset}", "read", damage.reason)
+                add_error(error, f"{warc.name}@{record.offset} {record.target_uri}")
+        if on_bytes is not None:
+            on_bytes(end - position)
+        position = end
+        # A document that cost its worker is committed at once: were the run to die next,
+        # it would not be read (and cost a worker) again.
+        if killed or len(batch.documents) >= BATCH_SIZE:
+            commit(complete=False)
+    if damage and not warc.is_open:
+        # Read without resynchronising only to show a still-written file's torn tail; a
+        # finished file's damage is stepped over above, so this is what the pool could not read.
+        logger.warning("%s", damage[0])
     if on_bytes is not None and warc.size > position:
         on_bytes(warc.size - position)
     commit(complete=not warc.is_open)
+
+
+def _considered(
+    warc: PendingWarc,
+    pool: WorkerPool | None,
+    damage: list,
+    on_metadata: Callable[[ArchivedRecord], None] | None = None,
+) -> Iterator:
+    """``(key, outcome)`` per capture in file order: ``key`` is ``(record without its payload,
+    metadata, resume offset)``, ``outcome`` what :func:`consider` gave (or a WorkerFailure);
+    a damaged span comes as ``(SkippedBytes, None)``. A still-written file's torn tail ends
+    the stream quietly (``damage`` gets the error): it is read again next time.
+    """
+
+    def tasks():
+        try:
+            for item in captures(
+                warc.path, start=warc.start, salvage=not warc.is_open, on_metadata=on_metadata
+            ):
+                if isinstance(item, SkippedBytes):
+                    yield item, None
+                    continue
+                record, metadata, end = item
+                # The payload goes to a worker; what stays here to write the rows is small.
+                light = dataclasses.replace(
+                    record,
+                    payload=None,
+                    payload_digest=record.payload_digest
+                    or layout.payload_digest(record.payload or b""),
+                )
+                yield (light, metadata, end), (record, metadata, warc.name)
+        except ArchiveReadError as error:
+            damage.append(error)
+
+    if pool is not None:
+        yield from pool.map_ordered(tasks())
+        return
+    for key, arguments in tasks():
+        yield key, None if arguments is None else consider(*arguments)
+
+
+def failed(record: ArchivedRecord, metadata: dict, warc_name: str, reason: str) -> tuple:
+    """The rows of a document whose worker failed (out of memory or time, or died)."""
+    document = document_row(record, metadata, warc_name)
+    document["reason"] = f"unreadable: {reason}"
+    logger.warning("%s@%s %s: %s", warc_name, record.offset, record.target_uri, reason)
+    return document, None, error_row(warc_name, record.offset, record.target_uri, "worker", reason)
+
+
+def _skipped_row(skipped: SkippedBytes, warc_name: str) -> dict:
+    return error_row(warc_name, skipped.offset, None, "read", skipped.describe())
+
+
+def error_row(warc_name: str, offset: int, url: str | None, stage: str, reason: str) -> dict:
+    """A row of the errors table."""
+    return {
+        "warc_filename": warc_name,
+        "offset": offset,
+        "url": url,
+        "stage": stage,
+        "reason": reason,
+    }
 
 
 def captures(
@@ -226,53 +307,40 @@ def captures(
     start: int = 0,
     salvage: bool = True,
     on_metadata: Callable[[ArchivedRecord], None] | None = None,
-) -> Iterator[tuple[ArchivedRecord, dict, int]]:
+) -> Iterator[tuple[ArchivedRecord, dict, int] | SkippedBytes]:
     """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit record.
 
     The metadata record the crawler writes right after a response is paired with it. The resume
-    offset is where reading can restart without missing or repeating a document. At damage, a
-    response read whole just before it is yielded only with ``salvage``: in a file still being
-    written the damage is a half-written group whose metadata will be there next time.
-    ``on_metadata`` is handed each metadata record that belongs to no capture (a discovery's).
+    offset is where reading can restart without missing or repeating a document. A finished
+    file (``salvage``) is read past damage: each damaged span comes as a :class:`SkippedBytes`
+    and reading goes on at the next intact record. A file still being written stops at its
+    damage with :class:`ArchiveReadError`: that is a half-written group whose metadata will be
+    there next time. ``on_metadata`` is handed each metadata record that belongs to no capture
+    (a discovery's).
     """
     pending: tuple[ArchivedRecord, int] | None = None
-    try:
-        for record in records_from(path, start):
-            end = record.offset + record.length
+    errors = "resync" if salvage else "raise"
+    for record in iter_records(path, start=start, errors=errors):
+        if isinstance(record, SkippedBytes):
             if pending is not None:
-                held, held_end = pending
+                yield pending[0], {}, pending[1]
                 pending = None
-                if record.rec_type == "metadata" and record.concurrent_to == held.record_id:
-                    yield held, record.fields, end
-                    continue
-                yield held, {}, held_end
-            if record.rec_type in ("response", "resource", "revisit"):
-                pending = (record, end)
-            elif record.rec_type == "metadata" and on_metadata is not None:
-                on_metadata(record)
-    except ArchiveReadError:
-        if pending is not None and salvage:
-            yield pending[0], {}, pending[1]
-        raise
+            yield record
+            continue
+        end = record.offset + record.length
+        if pending is not None:
+            held, held_end = pending
+            pending = None
+            if record.rec_type == "metadata" and record.concurrent_to == held.record_id:
+                yield held, record.fields, end
+                continue
+            yield held, {}, held_end
+        if record.rec_type in ("response", "resource", "revisit"):
+            pending = (record, end)
+        elif record.rec_type == "metadata" and on_metadata is not None:
+            on_metadata(record)
     if pending is not None:
         yield pending[0], {}, pending[1]
-
-
-def records_from(path: Path, start: int) -> Iterator[ArchivedRecord]:
-    """The records of a WARC file from byte ``start`` (a record boundary) to its current end.
-
-    A whole file is streamed in one pass; a resumed one is read record by record from its
-    offset, so the part read by an earlier run is not decompressed again.
-    """
-    if start == 0:
-        yield from iter_records(path, errors="raise")
-        return
-    size = path.stat().st_size  # a file still growing is read up to here, the rest next time
-    offset = start
-    while offset < size:
-        record = read_record(path, offset)
-        yield record
-        offset = record.offset + record.length
 
 
 # --- one document ----------------------------------------------------------------------------
@@ -294,40 +362,14 @@ def consider(
     url = record.target_uri or ""
     kind = metadata.get(layout.KIND)
     hint = metadata.get(layout.VIA_TEXT) or None
-    document = {
-        "record_id": record.record_id,
-        "url": url,
-        "warc_filename": warc_name,
-        "warc_offset": record.offset,
-        "payload_digest": record.payload_digest or layout.payload_digest(record.payload or b""),
-        "captured_at": record.date,
-        "http_status": record.http_status,
-        "content_type": record.content_type,
-        "kind": kind,
-        "source_type": None,
-        "title": hint,
-        "page_url": metadata.get(layout.VIA)
-        if kind == "attachment" and metadata.get(layout.VIA)
-        else url,
-        "site_name": metadata.get(layout.SITE_NAME),
-        "is_report": 0,
-        "reason": None,
-        "revisit_of": record.refers_to if record.rec_type == "revisit" else None,
-    }
+    document = document_row(record, metadata, warc_name)
 
     def skip(reason: str, stage: str | None = None, detail: str | None = None):
         document["reason"] = reason
         if stage is None:
             return document, None, None
         logger.warning("%s@%s %s: %s failed: %s", warc_name, record.offset, url, stage, detail)
-        error = {
-            "warc_filename": warc_name,
-            "offset": record.offset,
-            "url": url,
-            "stage": stage,
-            "reason": detail,
-        }
-        return document, None, error
+        return document, None, error_row(warc_name, record.offset, url, stage, detail)
 
     if record.rec_type == "revisit":  # seen again, content archived before: counted, never re-read
         return skip(
@@ -343,7 +385,11 @@ def consider(
     if hint and classify_title(hint) is TitleKind.LOOKALIKE:
         return skip("look-alike title")
     try:
-        body = decode_content(record.payload or b"", record.http_header("Content-Encoding"))
+        body = decode_content(
+            record.payload or b"", record.http_header("Content-Encoding"), limit=MAX_DECODED_BODY
+        )
+    except ContentTooLarge as exc:
+        return skip(f"too large: {exc}", "decode", f"too large: {exc}")
     except ValueError as exc:
         return skip(f"undecodable: {exc}", "decode", str(exc))
     filename = metadata.get(layout.FILENAME) or url
@@ -352,10 +398,13 @@ def consider(
     if source_type not in READABLE_TYPES:
         return skip(f"not a text document: {source_type or 'unknown type'}")
     try:
-        if source_type == "zip":
-            text = best_zip_member(body, hint)
-        else:
-            text = read_document(body, content_type=record.content_type, filename=filename, url=url)
+        with one_document():  # every level of a ZIP or DOCX counts towards one inflation bound
+            if source_type == "zip":
+                text = best_zip_member(body, hint)
+            else:
+                text = read_document(
+                    body, content_type=record.content_type, filename=filename, url=url
+                )
     except DocumentError as exc:
         return skip(f"unreadable: {exc.reason}", "document", exc.reason)
     except Exception as exc:  # noqa: BLE001 — a reader bug or an input no reader foresaw: record it, go on
@@ -380,6 +429,32 @@ def consider(
     if not report.is_report():
         return skip("no report tables")
     return document, parsed_row(document, metadata, text, report), None
+
+
+def document_row(record: ArchivedRecord, metadata: dict, warc_name: str) -> dict:
+    """The documents row of one capture, before it is read (reason, type and title unset)."""
+    url = record.target_uri or ""
+    kind = metadata.get(layout.KIND)
+    return {
+        "record_id": record.record_id,
+        "url": url,
+        "warc_filename": warc_name,
+        "warc_offset": record.offset,
+        "payload_digest": record.payload_digest or layout.payload_digest(record.payload or b""),
+        "captured_at": record.date,
+        "http_status": record.http_status,
+        "content_type": record.content_type,
+        "kind": kind,
+        "source_type": None,
+        "title": metadata.get(layout.VIA_TEXT) or None,
+        "page_url": metadata.get(layout.VIA)
+        if kind == "attachment" and metadata.get(layout.VIA)
+        else url,
+        "site_name": metadata.get(layout.SITE_NAME),
+        "is_report": 0,
+        "reason": None,
+        "revisit_of": record.refers_to if record.rec_type == "revisit" else None,
+    }
 
 
 def best_zip_member(body: bytes, title_hint: str | None):

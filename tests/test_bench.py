@@ -113,6 +113,8 @@ def test_extract_benchmark_reports_every_type_and_memory_checkpoints(tmp_path):
             "median_ms",
         ):
             assert key in figures
+    assert set(data["pipeline"]["jobs"]) == {"1", str(data["workers"])}
+    assert all(run["docs_per_s"] > 0 for run in data["pipeline"]["jobs"].values())
     checkpoints = data["growth"]["checkpoints"]
     assert [p["documents"] for p in checkpoints] == [5, 10]
     assert all(p["rss_bytes"] > 0 for p in checkpoints)

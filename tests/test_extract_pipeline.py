@@ -590,7 +590,16 @@ def test_python_m_extract(tmp_path):
         ],
     )
     done = subprocess.run(
-        [sys.executable, "-m", "extract", str(directory), "--db", str(tmp_path / "m.db")],
+        [
+            sys.executable,
+            "-m",
+            "extract",
+            str(directory),
+            "--db",
+            str(tmp_path / "m.db"),
+            "-j",
+            "1",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -601,3 +610,20 @@ def test_python_m_extract(tmp_path):
     assert "Reports extracted: 1 (html 1); in the database: 1" in done.stdout
     assert "Reading m-" in done.stderr  # per-file progress when stderr is not a terminal
     assert query(tmp_path / "m.db", "select agency from reports")[0]["agency"] == gold["agency"]
+
+
+def test_one_process_and_workers_write_the_same_rows(archive, tmp_path):
+    """--jobs 0 (in this process) and the worker pool read the archive to the same tables."""
+    directory, db_path, *_ = archive
+    in_process = tmp_path / "in_process.db"
+    extract_archive(directory, in_process, jobs=0)
+
+    def rows(path, table, order):
+        return query(path, f"select * from {table} order by {order}")
+
+    for table, order in (("documents", "record_id"), ("cells", "rowid"), ("errors", "offset")):
+        ours, theirs = rows(in_process, table, order), rows(db_path, table, order)
+        drop = {"id", "created_at", "extracted_at", "logged_at"}
+        assert [{k: v for k, v in r.items() if k not in drop} for r in ours] == [
+            {k: v for k, v in r.items() if k not in drop} for r in theirs
+        ], table

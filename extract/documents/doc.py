@@ -8,10 +8,17 @@ wraps long cells onto extra lines, breaking rows apart, and garbles narrow
 columns; catdoc keeps every row on one line, cells TAB-separated, but drops the
 slots a merged cell covers, so those rows' columns shift left. So LibreOffice
 (→ DOCX, then the DOCX reader) goes first, catdoc second, antiword last.
+
+Measured again on 40 generated reports and the five seeds as DOC (9,153 cells): antiword first
+got 22 % of the cells right (and 6 wrong), catdoc 51 %, LibreOffice 100 %. So speed comes not
+from putting the fast tools first but from keeping LibreOffice running: each process converts
+through its own long-lived instance (:mod:`extract.documents.office`, ~0.1 s a file instead of
+~1 s of start-up), and runs soffice once per file only where that bridge is unavailable.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -20,9 +27,12 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from . import office
 from .docx import read_docx
 from .model import DocumentError, DocumentText
 from .text import SpanGrid, grid_lines, tidy_lines
+
+logger = logging.getLogger(__name__)
 
 SOFFICE_TIMEOUT = 120
 TOOL_TIMEOUT = 60
@@ -52,8 +62,9 @@ def convert_with_soffice(
 ) -> bytes:
     """Convert ``payload`` (a file ending in ``suffix``) with headless LibreOffice; return the result's bytes.
 
-    Each call gets its own LibreOffice profile, so parallel conversions do not
-    collide on the profile lock, and a temporary directory that is always removed.
+    Through this process's long-lived LibreOffice (:mod:`extract.documents.office`) where it
+    runs; otherwise one soffice run, with its own LibreOffice profile, so parallel conversions
+    do not collide on the profile lock. The temporary directory is always removed.
     """
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -62,6 +73,12 @@ def convert_with_soffice(
         work = Path(workdir)
         source = work / f"document{suffix}"
         source.write_bytes(payload)
+        try:
+            return office.convert(source, target, work, timeout).read_bytes()
+        except office.BridgeFailed as failure:
+            if not failure.broken:  # LibreOffice ran and could not read it: once more won't help
+                raise DocumentError(f"soffice failed: {failure}") from failure
+            logger.debug("long-lived LibreOffice: %s; running soffice once", failure)
         command = [
             soffice,
             f"-env:UserInstallation={(work / 'profile').as_uri()}",

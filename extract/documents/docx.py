@@ -16,6 +16,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
+from .bounds import check_office_zip
 from .model import DocumentError, DocumentText
 from .text import SpanGrid, clean_cell, grid_lines, join_wrapped, tidy_lines, usable_title
 
@@ -35,6 +36,8 @@ _TITLE_STYLES = re.compile(r"^(title|heading ?1|标题(?: ?1)?)$", re.I)
 
 def read_docx(payload: bytes, *, source_type: str = "docx") -> DocumentText:
     """Read a DOCX payload; ``source_type`` lets a zip-based WPS file report itself as 'wps'."""
+    # python-docx inflates every part into memory: its declared sizes are checked first.
+    check_office_zip(payload, source_type.upper())
     try:
         document = docx.Document(io.BytesIO(payload))
     except (

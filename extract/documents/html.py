@@ -16,6 +16,7 @@ from bs4 import (
     Tag,
 )
 
+from .bounds import check_html_size
 from .encoding import decode_html
 from .model import DocumentError, DocumentText
 from .text import SpanGrid, collapse_spaces, grid_lines, join_wrapped, tidy_lines
@@ -98,6 +99,7 @@ def read_html(
     payload: bytes, *, content_type: str | None = None, url: str | None = None
 ) -> DocumentText:
     """Read an HTML article: body text with tables linearised, title, published date and links."""
+    check_html_size(payload)
     text, _ = decode_html(payload, content_type)
     # lxml refuses str input that still carries an XML encoding declaration.
     text = re.sub(r"^\s*<\?xml[^>]*>", "", text)

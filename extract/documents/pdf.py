@@ -10,6 +10,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.utils import decode_text
 from pdfplumber.utils import cluster_objects
 
+from .bounds import check_pdf_streams
 from .model import DocumentError, DocumentText
 from .text import clean_cell, grid_lines, join_wrapped, tidy_lines, usable_title
 
@@ -29,6 +30,7 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
     ``time_budget`` seconds.
     """
     check_pdf_bytes(payload)
+    check_pdf_streams(payload)
     started = time.monotonic()
     try:
         with pdfplumber.open(io.BytesIO(payload)) as pdf:

@@ -7,11 +7,12 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from .model import DocumentError, DocumentText
+from extract.limits import MAX_ARCHIVE_DEPTH
 
-# A zip bomb must not take the extractor down: bound the members read and their total size.
-MAX_MEMBERS = 50
-MAX_TOTAL_BYTES = 300 * 1024 * 1024
+from .bounds import check_zip_sizes, read_member
+from .model import DocumentError, DocumentText
+from .sniff import ZIP_MAGIC, sniff_type
+
 # Bit 11 of a member's flags says its name is UTF-8; without it, Chinese tools write GBK.
 UTF8_NAME_FLAG = 0x800
 
@@ -27,27 +28,36 @@ def member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-def iter_zip_documents(payload: bytes, read) -> Iterator[tuple[str, DocumentText | DocumentError]]:
+def iter_zip_documents(
+    payload: bytes, read, *, depth: int = 1
+) -> Iterator[tuple[str, DocumentText | DocumentError]]:
     """``(member name, DocumentText or the DocumentError it raised)`` for each file member.
 
-    ``read(payload, filename=...)`` reads one member (``read_document``: nested ZIPs are read too,
-    within the same bounds).
+    ``read(payload, filename=...)`` reads one member (``read_document``). A ZIP inside is
+    opened in turn, down to :data:`~extract.limits.MAX_ARCHIVE_DEPTH` levels; every level's
+    inflated bytes are charged to the one document (:mod:`extract.documents.bounds`), so a
+    bomb cannot pass by hiding one level down.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
     except (zipfile.BadZipFile, ValueError) as exc:
         raise DocumentError(f"not a readable ZIP: {exc}") from exc
     members = [info for info in archive.infolist() if not info.is_dir()]
-    if len(members) > MAX_MEMBERS:
-        raise DocumentError(f"ZIP holds {len(members)} files; more than {MAX_MEMBERS} are not read")
-    if sum(info.file_size for info in members) > MAX_TOTAL_BYTES:
-        raise DocumentError(f"ZIP expands to more than {MAX_TOTAL_BYTES // 2**20} MiB; not read")
+    check_zip_sizes(archive, "ZIP")
     for info in members:
         name = member_name(info)
         try:
-            data = archive.read(info)
+            # Stops at the declared size (then fails the CRC check) even when it lies.
+            data = read_member(archive, info)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:  # damaged, encrypted
             yield name, DocumentError(f"ZIP member {name} unreadable: {exc}")
+            continue
+        if data.startswith(ZIP_MAGIC) and sniff_type(data, None, name) == "zip":
+            if depth >= MAX_ARCHIVE_DEPTH:
+                yield name, DocumentError(f"ZIP nested deeper than {MAX_ARCHIVE_DEPTH} levels")
+                continue
+            for inner, text in iter_zip_documents(data, read, depth=depth + 1):
+                yield f"{name}/{inner}", text
             continue
         try:
             yield name, read(data, filename=name)
