@@ -18,7 +18,11 @@ URL = "http://www.example.gov.cn/p{}"
 
 
 def middleware(tmp_path) -> ResumeFromArchiveMiddleware:
-    settings = {"JOBDIR": str(tmp_path / "job"), "ARCHIVE_DIR": str(tmp_path / "warc")}
+    settings = {
+        "JOBDIR": str(tmp_path / "job"),
+        "ARCHIVE_DIR": str(tmp_path / "warc"),
+        "ARCHIVE_ENABLED": True,
+    }
     crawler = get_crawler(Spider, settings)
     crawler._apply_settings()
     return ResumeFromArchiveMiddleware.from_crawler(crawler)
