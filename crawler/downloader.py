@@ -16,7 +16,8 @@ Set as ``DOWNLOADER`` in ``crawler/settings.py``. Two changes to Scrapy's own do
   Scrapy's ``DownloaderAwarePriorityQueue`` (its default): the host with the fewest requests in
   the downloader, round-robin among equals; the per-host limit keeps each host's share to a few
   requests, so what is held in memory grows with the sites, not with their pages.
-  ``CONCURRENT_REQUESTS`` given on the command line is taken as it is.
+  ``CONCURRENT_REQUESTS`` given on the command line is taken as it is, and so is it when the
+  crawl is scaled out (what one process holds, the others cannot take).
 - **Scaled out** (``REDIS_URL``), each download also takes a lease on its host from Redis
   (:mod:`crawler.shared_politeness`), so N processes put the load of one on a site.
 """
@@ -38,7 +39,9 @@ def global_concurrency(settings, sites: int) -> int:
     """``CONCURRENT_REQUESTS`` or, for many sites, enough for each to use its per-host limit."""
     floor = settings.getint("CONCURRENT_REQUESTS")
     chosen = (settings.getpriority("CONCURRENT_REQUESTS") or 0) > SETTINGS_PRIORITIES["project"]
-    if chosen or not settings.getbool("CONCURRENCY_FROM_SITES"):
+    # Scaled out, requests held in one process's downloader are out of the others' reach: each
+    # takes CONCURRENT_REQUESTS from the shared frontier, so the work spreads over the processes.
+    if chosen or scaled_out(settings) or not settings.getbool("CONCURRENCY_FROM_SITES"):
         return floor
     wanted = sites * settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
     return max(floor, min(wanted, settings.getint("CONCURRENT_REQUESTS_MAX")))

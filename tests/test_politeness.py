@@ -62,6 +62,12 @@ def test_the_global_limit_follows_the_sites(sites, expected):
     assert global_concurrency(settings, sites) == expected
 
 
+def test_scaled_out_each_process_keeps_the_fixed_limit():
+    settings = get_project_settings()
+    settings.set("REDIS_URL", "redis://127.0.0.1:1/0", "cmdline")
+    assert global_concurrency(settings, 200) == settings.getint("CONCURRENT_REQUESTS")
+
+
 def test_the_global_limit_stays_fixed_when_asked():
     settings = get_project_settings()
     settings.set("CONCURRENCY_FROM_SITES", False, "cmdline")
