@@ -135,7 +135,9 @@ def run_case(case: Case) -> Outcome:
         document = read_document(
             case.payload, content_type=case.content_type, filename=case.filename
         )
-        parsed = parse_report(document.text, title_hint=document.title)
+        parsed = parse_report(
+            document.text, title_hint=document.title, cell_slots=document.cell_slots
+        )
     except Exception as error:  # a benchmark records every failure and goes on
         outcome = Outcome(
             seconds=time.perf_counter() - started, error=f"{type(error).__name__}: {error}"

@@ -362,7 +362,7 @@ def consider(
     if kind != "attachment" and text.title and classify_title(text.title) is TitleKind.LOOKALIKE:
         return skip("look-alike title")
     try:
-        report = parse_report(text.text, title_hint=title)
+        report = parse_report(text.text, title_hint=title, cell_slots=text.cell_slots)
     except Exception as exc:  # noqa: BLE001 — as for the readers: one bad text must not stop the run
         return skip(f"parse failed: {type(exc).__name__}", "parse", f"{type(exc).__name__}: {exc}")
     if not report.is_report():
@@ -379,7 +379,9 @@ def best_zip_member(body: bytes, title_hint: str | None):
             continue
         cells = sum(
             c.value is not None
-            for c in parse_report(text.text, title_hint=title_hint).cells.values()
+            for c in parse_report(
+                text.text, title_hint=title_hint, cell_slots=text.cell_slots
+            ).cells.values()
         )
         if cells > best_cells:
             best, best_cells = text, cells

@@ -26,6 +26,12 @@ class DocumentText:
     ``pages`` is the page count: counted for PDF, as recorded by the word
     processor for DOCX/DOC, None for HTML. ``links`` are made absolute only
     when a ``url`` (or ``<base href>``) was given.
+
+    ``cell_slots`` is filled by readers whose tables have explicit cells (HTML ``<td>``): for
+    each table row line, as it stands in ``text``, whether each of its TAB slots is a cell of
+    its own (True, even when empty) or a slot covered by a neighbour's span, or padding where
+    the row's cells do not reach (False). With it the parser reads an empty cell by its
+    position; without it (flattened text, PDF) an empty slot may be a filler.
     """
 
     text: str
@@ -35,6 +41,7 @@ class DocumentText:
     pages: int | None = None
     links: list[tuple[str, str]] = field(default_factory=list)
     published: str | None = None
+    cell_slots: dict[str, tuple[bool, ...]] = field(default_factory=dict)
 
 
 class DocumentError(Exception):

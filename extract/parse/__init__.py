@@ -24,8 +24,17 @@ from nianbao.format import CellKey, cell_keys
 __all__ = ["Cell", "NarrativeFigure", "ParsedReport", "parse_report"]
 
 
-def parse_report(text: str, *, title_hint: str | None = None) -> ParsedReport:
-    """Read one annual report (政府信息公开工作年度报告) from its text."""
+def parse_report(
+    text: str,
+    *,
+    title_hint: str | None = None,
+    cell_slots: dict[str, tuple[bool, ...]] | None = None,
+) -> ParsedReport:
+    """Read one annual report (政府信息公开工作年度报告) from its text.
+
+    ``cell_slots`` (``DocumentText.cell_slots``) says which TAB slots of table rows are cells
+    of their own, so their empty cells are read by position.
+    """
     if not isinstance(text, str):
         raise TypeError(f"parse_report needs the report's text as str, not {type(text).__name__}")
     lines = normalized_lines(text)
@@ -51,7 +60,7 @@ def parse_report(text: str, *, title_hint: str | None = None) -> ParsedReport:
     else:
         problems.append("none of the three tables found")
 
-    cells = _read_tables(lines, regions, version, problems) if version else {}
+    cells = _read_tables(lines, regions, version, problems, cell_slots) if version else {}
     prose = "\n".join(orig for index, (orig, _) in enumerate(lines) if not regions.covers(index))
     return ParsedReport(
         title=title,
@@ -66,7 +75,9 @@ def parse_report(text: str, *, title_hint: str | None = None) -> ParsedReport:
     )
 
 
-def _read_tables(lines, regions: Regions, version: str, problems: list[str]) -> dict[CellKey, Cell]:
+def _read_tables(
+    lines, regions: Regions, version: str, problems: list[str], cell_slots=None
+) -> dict[CellKey, Cell]:
     """Every cell of the template ``version``: read where its table was found, else None."""
     readers = {
         "active": lambda groups, _lines: read_active(groups, version, problems),
@@ -83,5 +94,6 @@ def _read_tables(lines, regions: Regions, version: str, problems: list[str]) -> 
             cells.update(null_cells(cell_keys(table, version), "table not found"))
             continue
         start, end = region
-        cells.update(reader(number_groups(region_pieces(lines, start, end)), lines[start:end]))
+        pieces = region_pieces(lines, start, end, cell_slots)
+        cells.update(reader(number_groups(pieces), lines[start:end]))
     return cells
