@@ -33,6 +33,7 @@ from extract.documents.model import SOURCE_TYPES
 from extract.documents.ziparchive import iter_zip_documents
 from extract.merge import best_title, resolve_reports
 from extract.parse import parse_report
+from extract.rendered import is_rendered_dom, rendered_source_type
 from extract.summary import Summary
 from extract.versions import import_crawls, refresh_versions
 from nianbao.format import key_str
@@ -220,7 +221,8 @@ def read_warc(
 def captures(
     path: Path, *, start: int = 0, salvage: bool = True
 ) -> Iterator[tuple[ArchivedRecord, dict, int]]:
-    """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit record.
+    """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit
+    record, and each browser-rendered DOM (a ``conversion`` record, see extract/rendered.py).
 
     The metadata record the crawler writes right after a response is paired with it. The resume
     offset is where reading can restart without missing or repeating a document. At damage, a
@@ -238,7 +240,7 @@ def captures(
                     yield held, record.fields, end
                     continue
                 yield held, {}, held_end
-            if record.rec_type in ("response", "resource", "revisit"):
+            if record.rec_type in ("response", "resource", "revisit") or is_rendered_dom(record):
                 pending = (record, end)
     except ArchiveReadError:
         if pending is not None and salvage:
@@ -348,7 +350,9 @@ def consider(
         return skip(f"unreadable: {exc.reason}", "document", exc.reason)
     except Exception as exc:  # noqa: BLE001 — a reader bug or an input no reader foresaw: record it, go on
         return skip(f"unreadable: {type(exc).__name__}", "document", f"{type(exc).__name__}: {exc}")
-    document["source_type"] = "zip" if source_type == "zip" else text.source_type
+    document["source_type"] = rendered_source_type(
+        record, "zip" if source_type == "zip" else text.source_type
+    )
     # A page's own title beats the link text that led to it (list pages cut titles short with
     # '…'); an attachment's link text beats its file's title ('Microsoft Word - 文档1').
     document["title"] = title = best_title(
@@ -362,7 +366,12 @@ def consider(
     if kind != "attachment" and text.title and classify_title(text.title) is TitleKind.LOOKALIKE:
         return skip("look-alike title")
     try:
-        report = parse_report(text.text, title_hint=title, cell_slots=text.cell_slots)
+        report = parse_report(
+            text.text,
+            title_hint=title,
+            cell_slots=text.cell_slots,
+            cell_confidence=text.cell_confidence,
+        )
     except Exception as exc:  # noqa: BLE001 — as for the readers: one bad text must not stop the run
         return skip(f"parse failed: {type(exc).__name__}", "parse", f"{type(exc).__name__}: {exc}")
     if not report.is_report():
@@ -405,8 +414,9 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
     year = report.year
     if year is None:
         year = next((y for y in map(report_year, titles) if y is not None), None)
+    source = "ocr" if text.ocr_engine else "text"  # every cell of a scan is marked OCR'd
     cells = [
-        [*key, cell.value, cell.raw, cell.note, int(bool(cell.derived))]
+        [*key, cell.value, cell.raw, cell.note, int(bool(cell.derived)), source, cell.confidence]
         for key, cell in sorted(report.cells.items())
     ]
     return {

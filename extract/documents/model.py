@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# What a DocumentText can come from; "image" is a picture recorded as needing OCR.
-SOURCE_TYPES = ("html", "pdf", "docx", "doc", "wps", "image")
+# What a DocumentText can come from; "image" is a picture read by OCR, "xls" covers WPS ET.
+SOURCE_TYPES = ("html", "pdf", "docx", "doc", "wps", "xls", "xlsx", "image")
 
 
 @dataclass
@@ -42,6 +42,10 @@ class DocumentText:
     links: list[tuple[str, str]] = field(default_factory=list)
     published: str | None = None
     cell_slots: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    # Read by OCR: the engine's name, and per table row line (keyed like cell_slots) its
+    # confidence in each slot's text (None for slots that are no cell).
+    ocr_engine: str | None = None
+    cell_confidence: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
 
 
 class DocumentError(Exception):

@@ -67,6 +67,7 @@ def read_appeals(
     problems: list[str],
     *,
     in_report: bool = True,
+    first_line: int = 0,
 ) -> dict[CellKey, Cell]:
     """The 15 cells of the appeals table from its region's number groups and lines.
 
@@ -74,7 +75,8 @@ def read_appeals(
     :func:`_by_header_grid`), else as one run of 15 numbers; a report that splits it (复议 on
     one line, 诉讼 on the next, labels between) gives runs that add up to 15 in column
     order. A table (its column header printed) whose number row is empty reads as 15 zeros
-    when it stands ``in_report``, beside the report's other tables.
+    when it stands ``in_report``, beside the report's other tables. ``first_line`` is the
+    index of ``lines[0]`` among the report's lines (the groups' pieces count from there).
     """
     if not any(group.numbers for group in groups):
         header = "".join(group.label for group in groups)
@@ -90,6 +92,10 @@ def read_appeals(
         return null_cells(_KEYS, "table not found")
     by_position = _by_header_grid(lines)
     if by_position is not None:
+        # The grid's pieces are the region's own: they carry the OCR confidence, if any.
+        read = {(p.line, p.cell): p.confidence for group in groups for p in group.entries}
+        for piece in by_position:
+            piece.confidence = read.get((piece.line + first_line, piece.cell))
         return _row_cells(by_position)
     blanks = blanks_are_cells(groups, len(_KEYS))
     reasons = []

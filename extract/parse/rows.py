@@ -140,7 +140,7 @@ def make_cell(piece: Piece, *, money: bool = False, default_unit: str = "万元"
     if piece.kind == "blank":
         return Cell(0, "", "blank read as 0")
     value, note = cell_value(piece.raw, money=money, default_unit=default_unit)
-    return Cell(value, piece.raw.strip(), note)
+    return Cell(value, piece.raw.strip(), note, confidence=piece.confidence)
 
 
 def null_cells(keys: list[CellKey], note: str) -> dict[CellKey, Cell]:

@@ -33,6 +33,7 @@ class Piece:
     # Its cell's position in the table row, when the reader marked the row's cells explicit
     # (HTML <td>): an empty one is then a value by position, never a filler.
     cell: int | None = None
+    confidence: float | None = None  # the OCR engine's, for a piece read from a scan
 
 
 @dataclass
@@ -66,7 +67,11 @@ def _tokens(norm: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def line_pieces(
-    norm: str, orig: str, index: int, slots: tuple[bool, ...] | None = None
+    norm: str,
+    orig: str,
+    index: int,
+    slots: tuple[bool, ...] | None = None,
+    confidence: tuple[float | None, ...] | None = None,
 ) -> list[Piece]:
     """The pieces of one line: label text first, then the numbers printed after it.
 
@@ -74,7 +79,8 @@ def line_pieces(
     are numbers and the rest is label text. A blank TAB cell is kept only when no label text
     follows it on the line: blanks before a label are the merged cells of a rowspan. With
     ``slots`` (per TAB cell: a cell of its own, see ``DocumentText.cell_slots``) the pieces of
-    explicit cells carry their position and slots that are no cell give no blank piece.
+    explicit cells carry their position and slots that are no cell give no blank piece;
+    ``confidence`` (per TAB cell, from OCR) goes to the numbers read from each cell.
     """
     pieces: list[Piece] = []
     cells: list[tuple[int, int]] = []
@@ -85,6 +91,8 @@ def line_pieces(
     tabbed = len(cells) > 1
     if slots is not None and len(slots) != len(cells):
         slots = None  # the line's TABs are not the reader's cells ('|' in a cell): no positions
+    if confidence is None or len(confidence) != len(cells):
+        confidence = (None,) * len(cells)
     for column, (start, end) in enumerate(cells):
         cell = column if slots is not None and slots[column] else None
         spans = _tokens(norm, start, end)
@@ -102,7 +110,9 @@ def line_pieces(
                 Piece("text", "".join(texts[:first_number]), orig[spans[0][0] : label_end], index)
             )
         for (a, b), text in zip(spans[first_number:], texts[first_number:]):
-            pieces.append(Piece("num", text, orig[a:b], index, cell=cell))
+            pieces.append(
+                Piece("num", text, orig[a:b], index, cell=cell, confidence=confidence[column])
+            )
     last_text = max((i for i, p in enumerate(pieces) if p.kind == "text"), default=-1)
     pieces = [p for i, p in enumerate(pieces) if p.kind != "blank" or i > last_text]
     if all(p.kind == "blank" for p in pieces):
@@ -125,17 +135,22 @@ def region_pieces(
     start: int,
     end: int,
     cell_slots: dict[str, tuple[bool, ...]] | None = None,
+    cell_confidence: dict[str, tuple[float | None, ...]] | None = None,
 ) -> list[Piece]:
     """Pieces of lines[start:end], with page numbers and running headers left out.
 
-    ``cell_slots`` gives the explicit cells of table row lines (``DocumentText.cell_slots``).
+    ``cell_slots`` gives the explicit cells of table row lines (``DocumentText.cell_slots``),
+    ``cell_confidence`` an OCR engine's confidence in each (``DocumentText.cell_confidence``).
     """
+    cell_slots, cell_confidence = cell_slots or {}, cell_confidence or {}
     pieces: list[Piece] = []
     for index in range(start, end):
         orig, norm = lines[index]
         if not norm.strip() or is_page_number(orig) or _RUNNING_HEADER.search(compact(orig)):
             continue
-        pieces.extend(line_pieces(norm, orig, index, cell_slots.get(orig) if cell_slots else None))
+        pieces.extend(
+            line_pieces(norm, orig, index, cell_slots.get(orig), cell_confidence.get(orig))
+        )
     return pieces
 
 
