@@ -5,7 +5,8 @@ straightened, ruled tables and their cells found), then every line of text — a
 paragraph's — is read by the OCR engine, one line image at a time. Tables come out as TAB rows
 of a grid built from the ruling lines, with ``cell_slots`` marking the cells (an empty ruled
 cell is an explicit empty cell) and ``cell_confidence`` the engine's confidence in each, so the
-table parser reads them by position and every cell read this way can be marked as OCR'd.
+table parser reads them by position and every cell read this way can be marked as OCR'd. A
+cell with ink that reads as no number and no word is empty with confidence 0: unread, not 0.
 
 The engine is RapidOCR (PP-OCRv4 models run by ONNX Runtime, shipped inside the
 ``rapidocr-onnxruntime`` wheel, nothing downloaded at run time). Tesseract (Debian's
@@ -46,6 +47,7 @@ PAD = 6
 # What OCR confuses with digits in a cell that is otherwise a number.
 _ZERO_LOOKALIKES = "oO〇○。°"
 _DIGIT_LOOKALIKES = str.maketrans({**dict.fromkeys(_ZERO_LOOKALIKES, "0"), "l": "1", "I": "1"})
+_ILLEGIBLE = re.compile(r"^[^\u4e00-\u9fff\d—–\-/／]{0,2}$")
 _NUMBERISH = re.compile(r"^[-+]?[\doOlI〇]+(?:[.,][\doOlI〇]+)*$")
 
 
@@ -212,9 +214,13 @@ def _table_lines(table: TableLayout, read: dict, slots: dict, confidence: dict) 
     scores: list[list[float | None]] = [[None] * table.cols for _ in range(table.rows)]
     for cell in table.cells:
         results = [read[id(strip)] for strip in cell.lines]
-        texts[cell.row][cell.col] = _cell_text([text for text, _ in results])
+        text = _cell_text([text for text, _ in results])
+        texts[cell.row][cell.col] = text or ""
         owned[cell.row][cell.col] = True
-        scores[cell.row][cell.col] = min((score for _, score in results), default=None)
+        # An illegible cell: empty, with confidence 0, which the parser reads as unread.
+        scores[cell.row][cell.col] = (
+            0.0 if text is None else min((score for _, score in results), default=None)
+        )
     lines = []
     for row, row_owned, row_scores in zip(texts, owned, scores):
         line = grid_lines([row], [row_owned], slots)
@@ -224,12 +230,19 @@ def _table_lines(table: TableLayout, read: dict, slots: dict, confidence: dict) 
     return lines
 
 
-def _cell_text(lines: list[str]) -> str:
-    """A cell's lines joined; a cell that reads as a number has look-alike letters mended."""
+def _cell_text(lines: list[str]) -> str | None:
+    """A cell's lines joined; a cell that reads as a number has look-alike letters mended.
+
+    None for a cell that holds ink but reads as a letter or two that are neither a number,
+    a dash nor Chinese: a number the seal or a smudge made illegible ('n' for a 0 under the
+    seal's star). Such a cell is left unread rather than guessed.
+    """
     text = join_wrapped(line.strip() for line in lines)
     compact = text.replace(" ", "")
     if (len(compact) == 1 and compact in _ZERO_LOOKALIKES) or (
         _NUMBERISH.match(compact) and any(char.isdigit() for char in compact)
     ):
         return compact.translate(_DIGIT_LOOKALIKES)
+    if lines and _ILLEGIBLE.match(compact):
+        return None
     return text

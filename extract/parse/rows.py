@@ -138,6 +138,8 @@ def blank_total(total: Piece, counts: list[Piece]) -> Cell | None:
 def make_cell(piece: Piece, *, money: bool = False, default_unit: str = "万元") -> Cell:
     """The Cell of one fitted piece: a number, a zero marker, or a blank read as 0."""
     if piece.kind == "blank":
+        if piece.confidence == 0:  # OCR saw ink there but could not read it
+            return Cell(None, "", "illegible in the scan", confidence=0.0)
         return Cell(0, "", "blank read as 0")
     value, note = cell_value(piece.raw, money=money, default_unit=default_unit)
     return Cell(value, piece.raw.strip(), note, confidence=piece.confidence)

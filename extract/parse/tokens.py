@@ -98,7 +98,9 @@ def line_pieces(
         spans = _tokens(norm, start, end)
         if not spans:
             if tabbed and (slots is None or cell is not None):
-                pieces.append(Piece("blank", "", "", index, cell=cell))
+                pieces.append(
+                    Piece("blank", "", "", index, cell=cell, confidence=confidence[column])
+                )
             continue
         texts = [norm[a:b] for a, b in spans]
         first_number = len(spans)
