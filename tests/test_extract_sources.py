@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import io
 from html import escape
+from pathlib import Path
+
+import pytest
 
 from archive.writer import WarcArchive
 from extract.documents import read_document
+from extract.documents.spreadsheet import read_spreadsheet
 from extract.pipeline import extract_archive
 from imitation.documents import SeedReport, report_xls
 from imitation.reportgen import generate_report, render
@@ -109,7 +113,8 @@ def test_a_workbook_attachment_and_its_article_are_one_report(tmp_path):
     assert {k: (cells.get(k), v) for k, v in report.values.items() if cells.get(k) != v} == {}
 
 
-def test_an_xlsx_reads_blank_cells_by_position_and_merged_labels():
+def _issue_row_workbook() -> bytes:
+    """An XLSX holding the requests table's header, a merged label and the issue's row."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -123,7 +128,11 @@ def test_an_xlsx_reads_blank_cells_by_position_and_merged_labels():
     sheet.append(["三、本年度办理结果", "（一）予以公开", 258, 12, None, None, 1, 1, None])
     out = io.BytesIO()
     book.save(out)
-    document = read_document(out.getvalue(), filename="tables.xlsx")
+    return out.getvalue()
+
+
+def test_an_xlsx_reads_blank_cells_by_position_and_merged_labels():
+    document = read_document(_issue_row_workbook(), filename="tables.xlsx")
     assert document.source_type == "xlsx"
     lines = document.text.splitlines()
     assert document.cell_slots[lines[2]][:3] == (True, False, True)  # A3:B3 merged
@@ -138,3 +147,15 @@ def test_an_xlsx_reads_blank_cells_by_position_and_merged_labels():
     cells = read_requests(number_groups(pieces), "2021", [])
     granted = [cells[("requests", "granted", col)].value for col in col_keys("requests", "2021")]
     assert granted == [258, 12, 0, 0, 1, 1, None]
+
+
+@pytest.mark.skipif(
+    not Path("/usr/lib/libreoffice/program/libsclo.so").exists(), reason="needs LibreOffice Calc"
+)
+def test_a_workbook_xlrd_cannot_read_is_converted_by_libreoffice():
+    """An ET-named workbook xlrd refuses (here OOXML inside) goes through LibreOffice Calc."""
+    document = read_spreadsheet(_issue_row_workbook(), "xls")
+    assert document.text.splitlines()[0] == "三、收到和处理政府信息公开申请情况"
+    assert (
+        document.text.splitlines()[-1] == "三、本年度办理结果\t（一）予以公开\t258\t12\t\t\t1\t1\t"
+    )
