@@ -27,11 +27,12 @@ class DocumentText:
     processor for DOCX/DOC, None for HTML. ``links`` are made absolute only
     when a ``url`` (or ``<base href>``) was given.
 
-    ``cell_slots`` is filled by readers whose tables have explicit cells (HTML ``<td>``): for
-    each table row line, as it stands in ``text``, whether each of its TAB slots is a cell of
-    its own (True, even when empty) or a slot covered by a neighbour's span, or padding where
-    the row's cells do not reach (False). With it the parser reads an empty cell by its
-    position; without it (flattened text, PDF) an empty slot may be a filler.
+    ``cell_slots`` is filled by readers whose tables have explicit cells (HTML ``<td>``, DOCX
+    ``w:tc``, spreadsheets, ruled scans): for each table row line, as it stands in ``text``,
+    whether each of its TAB slots is a cell of its own (True, even when empty) or a slot
+    covered by a neighbour's span, or padding where the row's cells do not reach (False). With
+    it the parser reads an empty cell by its position; without it (flattened text, PDF text)
+    an empty slot may be a filler.
     """
 
     text: str

@@ -102,8 +102,12 @@ class SpanGrid:
         self._col = 0
         self._ensure(self._row)
 
-    def add(self, text: str, rowspan: int = 1, colspan: int = 1) -> None:
-        """Place a cell in the next free slot of the current row."""
+    def add(self, text: str, rowspan: int = 1, colspan: int = 1, own: bool = True) -> None:
+        """Place a cell in the next free slot of the current row.
+
+        ``own=False`` fills slots that hold no cell of their own (a Word row's skipped grid
+        columns, a vertically merged continuation): they are '' and not :meth:`owned`.
+        """
         if self._row < 0:
             raise ValueError("add() before start_row()")
         current = self._rows[self._row]
@@ -113,7 +117,8 @@ class SpanGrid:
             self._ensure(self._row + dr)
             for dc in range(max(colspan, 1)):
                 self._rows[self._row + dr][self._col + dc] = "" if dr or dc else text
-        self._owned[self._row].add(self._col)
+        if own:
+            self._owned[self._row].add(self._col)
         self._col += max(colspan, 1)
 
     def rows(self) -> list[list[str]]:

@@ -122,18 +122,23 @@ def _infer_subtotal(groups: list[Group]) -> int | None:
     return None
 
 
-def _blank_total_beside_counts(fitted: list[Piece], subtotal: int | None) -> bool:
-    """Whether an empty cell taken as the row's total stands beside non-zero counts.
+def _blank_total_beside_counts(
+    fitted: list[Piece], subtotal: int | None, leaves_blanks: bool
+) -> bool:
+    """Whether an empty cell taken as the row's total stands beside non-zero counts, as a
+    filler after a missing number rather than a total left unprinted.
 
     A total of 0 over counts that are not is no zero: the empty cell closing the row is a
     filler after a missing number. (Other sums that fail are the report's own findings.) An
-    explicit empty cell (HTML ``<td>``) is no filler: it is the total, left unprinted.
+    explicit empty cell (HTML ``<td>``) in a table that ``leaves_blanks`` (leaves other cells
+    empty too) is the total, left unprinted, and read as such; in a table that prints every
+    zero, an empty cell closing a row is still taken for a filler.
     """
     total = fitted[-1]
     counts = fitted[:subtotal] + fitted[subtotal + 1 : -1] if subtotal is not None else fitted[:-1]
     return (
         total.kind == "blank"
-        and total.cell is None
+        and (total.cell is None or not leaves_blanks)
         and any(piece.kind == "num" and make_cell(piece).value for piece in counts)
     )
 
@@ -164,7 +169,7 @@ def read_requests(groups: list[Group], version: str, problems: list[str]) -> dic
 
     def fit(row: str, group: Group):
         fitted, reason = fit_entries(group.entries, width, blanks)
-        if fitted is not None and _blank_total_beside_counts(fitted, subtotal):
+        if fitted is not None and _blank_total_beside_counts(fitted, subtotal, blanks):
             return None, (
                 f"prints {len(group.numbers)} numbers for {len(cols)} columns "
                 f"and leaves the total empty beside non-zero counts"
