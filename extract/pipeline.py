@@ -414,11 +414,16 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
     year = report.year
     if year is None:
         year = next((y for y in map(report_year, titles) if y is not None), None)
-    source = "ocr" if text.ocr_engine else "text"  # every cell of a scan is marked OCR'd
+    # Every cell of a scan is marked OCR'd; in a PDF with a few scanned pages, the cells read
+    # from them (they carry the engine's confidence).
     cells = [
-        [*key, cell.value, cell.raw, cell.note, int(bool(cell.derived)), source, cell.confidence]
+        [
+            *key, cell.value, cell.raw, cell.note, int(bool(cell.derived)),
+            "ocr" if text.ocr_engine or cell.confidence is not None else "text",
+            cell.confidence,
+        ]
         for key, cell in sorted(report.cells.items())
-    ]
+    ]  # fmt: skip
     return {
         **{
             k: document[k]

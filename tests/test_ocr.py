@@ -8,6 +8,8 @@ reports and both engines is measured in bench/extract_accuracy.py (--ocr).
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from archive.writer import WarcArchive
@@ -67,3 +69,40 @@ def test_every_cell_is_marked_as_read_by_ocr_with_its_confidence(scanned):
     assert cells and {cell["source"] for cell in cells} == {"ocr"}
     printed = [c for c in cells if c["tbl"] in ("requests", "appeals") and c["raw"]]
     assert printed and all(0 < c["confidence"] <= 1 for c in printed)
+
+
+def test_a_scanned_page_among_text_pages_is_read_in_its_place():
+    """A text PDF whose appeals table was printed, stamped and scanned back in as an image."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    from extract.documents import read_document
+    from imitation.reportgen.render_pdf import pdf_styles
+    from imitation.reportgen.render_scan import scan_pages
+
+    report = generate_report(0, version="2021")
+    scan = scan_pages(report, seed=3)[TABLES_PAGE]
+    table = scan.crop((0, 1150, scan.width, 1500))  # heading 四 and the appeals table, sealed
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=1)
+    canvas.setFont(pdf_styles()["para"].fontName, 12)  # registers the CID font
+    canvas.drawString(72, 760, "三、收到和处理政府信息公开申请情况")
+    canvas.showPage()
+    width = A4[0] - 40
+    canvas.drawImage(ImageReader(table), 20, 500, width, width * table.height / table.width)
+    canvas.showPage()
+    canvas.setFont(pdf_styles()["para"].fontName, 12)  # each page starts in the default font
+    canvas.drawString(72, 760, "五、存在的主要问题及改进情况")
+    canvas.showPage()
+    canvas.save()
+
+    document = read_document(out.getvalue(), filename="report.pdf")
+    lines = document.text.splitlines()
+    assert lines[0] == "三、收到和处理政府信息公开申请情况"
+    assert lines[-1] == "五、存在的主要问题及改进情况"
+    assert "四、政府信息公开行政复议、行政诉讼情况" in lines
+    # The appeals row: 15 cells of 0, one of them perhaps illegible under the seal's star.
+    [row] = [line for line in lines if line.count("\t") == 14 and line.split("\t")[0] == "0"]
+    assert set(row.split("\t")) <= {"0", ""} and row.split("\t").count("0") >= 14
+    assert document.cell_slots[row] == (True,) * 15 and document.cell_confidence[row]

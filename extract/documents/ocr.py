@@ -124,8 +124,11 @@ def ocr_engine(name: str | None = None):
         return TesseractEngine()
 
 
-def ocr_pdf(payload: bytes, title: str | None = None, *, engine=None) -> DocumentText:
-    """Read a PDF of page images (a scan, no text layer) by OCR."""
+def ocr_pdf(
+    payload: bytes, title: str | None = None, *, pages: list[int] | None = None, engine=None
+) -> DocumentText:
+    """Read a PDF of page images (a scan, no text layer) by OCR; only ``pages`` (indexes from
+    0) when given."""
     import pypdfium2
 
     try:
@@ -133,11 +136,12 @@ def ocr_pdf(payload: bytes, title: str | None = None, *, engine=None) -> Documen
     except pypdfium2.PdfiumError as error:
         raise DocumentError(f"scanned PDF cannot be rendered: {error}") from error
     try:
-        if len(document) > MAX_OCR_PAGES:
-            raise DocumentError(f"scanned PDF of {len(document)} pages: too long to OCR")
+        indexes = range(len(document)) if pages is None else pages
+        if len(indexes) > MAX_OCR_PAGES:
+            raise DocumentError(f"scanned PDF of {len(indexes)} pages: too long to OCR")
         pages = [
             document[index].render(scale=RENDER_DPI / 72).to_pil().convert("RGB")
-            for index in range(len(document))
+            for index in indexes
         ]
     finally:
         document.close()
