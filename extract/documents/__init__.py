@@ -14,7 +14,6 @@ from .doc import read_doc
 from .docx import read_docx
 from .html import read_html
 from .model import DocumentError, DocumentText
-from .ocr import ocr_image_bytes, ocr_pdf
 from .pdf import read_pdf
 from .sniff import OLE_MAGIC, ZIP_MAGIC, sniff_type, type_from_filename
 from .spreadsheet import read_spreadsheet
@@ -52,8 +51,11 @@ def read_document(
         return read_html(_html_from_mht(payload), url=url)
     if kind == "pdf":
         document = read_pdf(payload)
-        # A scan (page images, no text layer): read by OCR.
-        return ocr_pdf(payload, document.title) if document.needs_ocr else document
+        if not document.needs_ocr:
+            return document
+        from .ocr import ocr_pdf  # OpenCV and the OCR models load only when a scan comes
+
+        return ocr_pdf(payload, document.title)  # a scan: page images, no text layer
     if kind == "docx":
         if not payload.startswith(ZIP_MAGIC):
             raise DocumentError(f"not a DOCX: bytes start {payload[:16]!r}")
@@ -68,6 +70,8 @@ def read_document(
         labelled = "wps" if type_from_filename(name) == "wps" else "doc"
         return read_doc(payload, source_type=labelled, suffix=".rtf")
     if kind == "image":
+        from .ocr import ocr_image_bytes
+
         return ocr_image_bytes(payload)
     if kind in ("xls", "xlsx"):
         return read_spreadsheet(payload, kind)

@@ -11,7 +11,6 @@ from pdfminer.utils import decode_text
 from pdfplumber.utils import cluster_objects
 
 from .model import DocumentError, DocumentText
-from .ocr import ocr_pdf
 from .text import clean_cell, grid_lines, join_wrapped, tidy_lines, usable_title
 
 # Reports are tens of pages; a PDF that takes longer than this is pathological, not a report.
@@ -67,6 +66,8 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
     if scans and not needs_ocr:
         # A few pages are scans among text pages (often the tables, printed and scanned):
         # only they are read by OCR, in their place.
+        from .ocr import ocr_pdf  # loaded only when a scan comes
+
         for position, index in reversed(scans):
             read = ocr_pdf(payload, title, pages=[index])
             lines[position:position] = read.text.splitlines()
