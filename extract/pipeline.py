@@ -341,6 +341,8 @@ def consider(
     document["source_type"] = source_type
     if source_type not in READABLE_TYPES:
         return skip(f"not a text document: {source_type or 'unknown type'}")
+    if source_type == "image" and kind == "resource":
+        return skip("page requisite image: not read by OCR")  # fetched by the browser
     try:
         if source_type == "zip":
             text = best_zip_member(body, hint)
