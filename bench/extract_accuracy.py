@@ -1,6 +1,8 @@
 """How accurately the extractor reads annual reports, per table and per source type.
 
     python bench/extract_accuracy.py [--n 200] [--seed 0] [--json bench/results/extract_accuracy.json]
+    python bench/extract_accuracy.py --ocr 4 --ocr-engines rapidocr,tesseract --formats pdf --n 0 \
+        --no-seeds --json bench/results/extract_accuracy_ocr.json
 
 Builds a corpus of synthetic reports with known values (``imitation/reportgen``), renders each in
 every source type, and also wraps the five real seeds (``imitation/seeds``) as HTML, PDF, DOCX
@@ -9,6 +11,11 @@ and DOC. Each document goes through ``extract.documents.read_document`` and
 source type, accuracy per messiness flag, the documents whose agency/year/template version came
 out wrong, and the first wrong cells (expected, got, raw text) to start debugging from; writes
 all of it as JSON. Always exits 0: it measures, it does not judge.
+
+``--ocr N`` adds N generated reports printed, stamped and scanned (imitation/reportgen/
+render_scan.py: 150 dpi, slight rotation, blur, noise, JPEG, a red seal over text) as PDFs of
+page images, read by OCR with each engine of ``--ocr-engines``: their accuracy is reported apart,
+as source type ``scan:<engine>`` (target: at least 98 % of cells).
 """
 
 from __future__ import annotations
@@ -25,9 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extract.documents import read_document  # noqa: E402
+from extract.documents.ocr import ocr_engine, ocr_pdf  # noqa: E402
 from extract.parse import parse_report  # noqa: E402
 from imitation.reportgen import MEDIA_TYPES, SOURCE_TYPES, corpus, render_many  # noqa: E402
 from imitation.reportgen.render_doc import docx_to_doc_many  # noqa: E402
+from imitation.reportgen.render_scan import render_scan_pdf  # noqa: E402
 from imitation.reportgen.seeds import SEED_FORMATS, seed_documents_many, seed_paths
 from imitation.seeds import GOLD_DIR
 
@@ -53,6 +62,7 @@ class Case:
     expected: dict[str, list]  # key -> acceptable answers
     meta: dict[str, object]  # agency, year, version
     flags: frozenset[str] = frozenset()
+    engine: str | None = None  # read by this OCR engine (a scan), not by read_document
 
 
 @dataclass
@@ -97,6 +107,28 @@ def synthetic_cases(n: int, seed: int, formats: list[str], doc_limit: int) -> li
     return cases
 
 
+def scan_cases(n: int, seed: int, engines: list[str]) -> list[Case]:
+    """``n`` reports of the corpus scanned as image PDFs, once per OCR engine."""
+    cases = []
+    for report in corpus(n, seed=seed + 1)[:n]:
+        payload = render_scan_pdf(report, seed=report.seed)
+        for engine in engines:
+            cases.append(
+                Case(
+                    name=report.name,
+                    source=f"scan:{engine}",
+                    payload=payload,
+                    content_type="application/pdf",
+                    filename=f"{report.name}.pdf",
+                    expected={key: report.acceptable(key, "pdf") for key in report.values},
+                    meta={"agency": report.agency, "year": report.year, "version": report.version},
+                    flags=report.messiness,
+                    engine=engine,
+                )
+            )
+    return cases
+
+
 def seed_cases(formats: list[str]) -> list[Case]:
     """The real seeds in each of their formats, scored against ``seeds/gold``."""
     paths = seed_paths()
@@ -132,10 +164,18 @@ def run_case(case: Case) -> Outcome:
     """Read and parse one document (timed), then score it."""
     started = time.perf_counter()
     try:
-        document = read_document(
-            case.payload, content_type=case.content_type, filename=case.filename
+        if case.engine:
+            document = ocr_pdf(case.payload, engine=ocr_engine(case.engine))
+        else:
+            document = read_document(
+                case.payload, content_type=case.content_type, filename=case.filename
+            )
+        parsed = parse_report(
+            document.text,
+            title_hint=document.title,
+            cell_slots=document.cell_slots,
+            cell_confidence=document.cell_confidence,
         )
-        parsed = parse_report(document.text, title_hint=document.title)
     except Exception as error:  # a benchmark records every failure and goes on
         outcome = Outcome(
             seconds=time.perf_counter() - started, error=f"{type(error).__name__}: {error}"
@@ -198,7 +238,7 @@ def summarise(cases: list[Case], outcomes: list[Outcome]) -> dict:
         for table in TABLES:
             row["cells"][table][0] += outcome.correct.get(table, 0)
             row["cells"][table][1] += outcome.total.get(table, 0)
-        if not case.source.startswith("seed:"):
+        if not case.source.startswith(("seed:", "scan:")):
             for flag in case.flags or {"(clean)"}:
                 by_flag[flag][0] += sum(outcome.correct.values())
                 by_flag[flag][1] += sum(outcome.total.values())
@@ -300,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         help="read DOC for only the first N reports: each DOC read starts LibreOffice (default 40)",
     )
     parser.add_argument("--no-seeds", action="store_true", help="skip the five real seeds")
+    parser.add_argument("--ocr", type=int, default=0, help="scanned reports read by OCR")
+    parser.add_argument("--ocr-engines", default="rapidocr", help="comma-separated OCR engines")
     parser.add_argument(
         "--show", type=int, default=15, help="wrong cells/metadata to print (default 15)"
     )
@@ -311,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     cases = synthetic_cases(args.n, args.seed, formats, args.doc_limit)
+    cases += scan_cases(args.ocr, args.seed, [e for e in args.ocr_engines.split(",") if e])
     if not args.no_seeds:
         seed_formats = [
             f
@@ -334,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         "formats": formats,
         "doc_limit": args.doc_limit,
         "seeds": not args.no_seeds,
+        "ocr": args.ocr,
+        "ocr_engines": args.ocr_engines,
     }
     args.json.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nwritten: {args.json}")

@@ -118,6 +118,7 @@ class _BookText:
     def __init__(self, title: str | None):
         self.title = title
         self.published = None
+        self.ocr_engine = None  # a book's pages are HTML text, never OCR'd
 
 
 def _entry_document(db, book: str) -> dict | None:

@@ -97,6 +97,8 @@ SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
             "raw": str,
             "note": str,
             "derived": int,
+            "source": str,  # 'ocr' for a cell read from a scan, else 'text'
+            "confidence": float,  # the OCR engine's confidence in the cell's text (0–1)
         },
         ("report_id", "tbl", "row", "col"),
         [("report_id", "reports", "id")],

@@ -4,7 +4,7 @@ then write the merged reports (with their cells, checks and narrative) to the da
 A *candidate* is one document that parsed as a report: a dict with at least ``record_id``,
 ``url``, ``page_url`` (the page it was published on: its own URL for a page, the linking page
 for an attachment), ``payload_digest``, ``source_type``, ``captured_at``, ``agency``, ``year``,
-``cells`` (a list of ``[tbl, row, col, value, raw, note, derived]``), ``cells_read`` and
+``cells`` (a list of ``[tbl, row, col, value, raw, note, derived, source, confidence]``), ``cells_read`` and
 ``problems``.
 
 Two candidates are one report when
@@ -26,6 +26,7 @@ import logging
 
 from extract import checks
 from extract import db as store
+from extract.article import with_article_text
 from extract.parse import NarrativeFigure
 from extract.versions import versions_apart
 from nianbao.agencies import report_agency
@@ -37,7 +38,12 @@ logger = logging.getLogger(__name__)
 # Tie-break between equally complete copies: markup whose tables are explicit first (the page's
 # own HTML, DOCX), then PDF, whose tables are rebuilt from glyph positions, then the old binary
 # Word formats read through converters.
-SOURCE_TYPE_RANK = {"html": 0, "docx": 1, "pdf": 2, "doc": 3, "wps": 4}
+# Spreadsheets and images (read by OCR) next, and a browser's rendered DOM last: it is not what
+# the server published.
+SOURCE_TYPE_RANK = {
+    "html": 0, "docx": 1, "pdf": 2, "doc": 3, "wps": 4, "xlsx": 5, "xls": 6, "image": 7,
+    "rendered-dom": 8,
+}  # fmt: skip
 
 
 def report_id_for(payload_digest: str) -> str:
@@ -299,7 +305,7 @@ def connected_candidates(db, seed_record_id: str) -> list[dict]:
 def write_group(db, group: list[dict]) -> dict:
     """Write one merged report from its copies; returns its ``reports`` row."""
     ranked = sorted(group, key=source_rank)
-    source = ranked[0]
+    ranked[0] = source = with_article_text(db, ranked[0])  # a workbook's prose is its article's
     report_id = report_id_for(source["payload_digest"])
 
     def first(column: str):
@@ -351,8 +357,12 @@ def write_group(db, group: list[dict]) -> dict:
             "raw": raw,
             "note": note,
             "derived": derived,
+            # How the cell was read: 'ocr' (with the engine's confidence) or 'text'; rows
+            # parsed before these marks existed have neither.
+            "source": marks[0] if marks else None,
+            "confidence": marks[1] if len(marks) > 1 else None,
         }
-        for tbl, row, col, value, raw, note, derived in source["cells"]
+        for tbl, row, col, value, raw, note, derived, *marks in source["cells"]
     ]
     comparisons, narrative_result = checks.compare_narrative(
         [NarrativeFigure(*figure) for figure in source["narrative"]], values

@@ -37,6 +37,7 @@ from extract.documents.ziparchive import iter_zip_documents
 from extract.limits import MAX_DECODED_BODY
 from extract.merge import best_title, resolve_reports
 from extract.parse import parse_report
+from extract.rendered import is_rendered_dom, rendered_source_type
 from extract.sites import import_sites
 from extract.summary import Summary
 from extract.versions import import_crawls, refresh_versions
@@ -308,7 +309,8 @@ def captures(
     salvage: bool = True,
     on_metadata: Callable[[ArchivedRecord], None] | None = None,
 ) -> Iterator[tuple[ArchivedRecord, dict, int] | SkippedBytes]:
-    """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit record.
+    """Yield ``(record, metadata fields, resume offset)`` for each response, resource and revisit
+    record, and each browser-rendered DOM (a ``conversion`` record, see extract/rendered.py).
 
     The metadata record the crawler writes right after a response is paired with it. The resume
     offset is where reading can restart without missing or repeating a document. A finished
@@ -335,7 +337,7 @@ def captures(
                 yield held, record.fields, end
                 continue
             yield held, {}, held_end
-        if record.rec_type in ("response", "resource", "revisit"):
+        if record.rec_type in ("response", "resource", "revisit") or is_rendered_dom(record):
             pending = (record, end)
         elif record.rec_type == "metadata" and on_metadata is not None:
             on_metadata(record)
@@ -397,6 +399,8 @@ def consider(
     document["source_type"] = source_type
     if source_type not in READABLE_TYPES:
         return skip(f"not a text document: {source_type or 'unknown type'}")
+    if source_type == "image" and kind == "resource":
+        return skip("page requisite image: not read by OCR")  # fetched by the browser
     try:
         with one_document():  # every level of a ZIP or DOCX counts towards one inflation bound
             if source_type == "zip":
@@ -409,7 +413,9 @@ def consider(
         return skip(f"unreadable: {exc.reason}", "document", exc.reason)
     except Exception as exc:  # noqa: BLE001 — a reader bug or an input no reader foresaw: record it, go on
         return skip(f"unreadable: {type(exc).__name__}", "document", f"{type(exc).__name__}: {exc}")
-    document["source_type"] = "zip" if source_type == "zip" else text.source_type
+    document["source_type"] = rendered_source_type(
+        record, "zip" if source_type == "zip" else text.source_type
+    )
     # A page's own title beats the link text that led to it (list pages cut titles short with
     # '…'); an attachment's link text beats its file's title ('Microsoft Word - 文档1').
     document["title"] = title = best_title(
@@ -423,7 +429,12 @@ def consider(
     if kind != "attachment" and text.title and classify_title(text.title) is TitleKind.LOOKALIKE:
         return skip("look-alike title")
     try:
-        report = parse_report(text.text, title_hint=title)
+        report = parse_report(
+            text.text,
+            title_hint=title,
+            cell_slots=text.cell_slots,
+            cell_confidence=text.cell_confidence,
+        )
     except Exception as exc:  # noqa: BLE001 — as for the readers: one bad text must not stop the run
         return skip(f"parse failed: {type(exc).__name__}", "parse", f"{type(exc).__name__}: {exc}")
     if not report.is_report():
@@ -466,7 +477,9 @@ def best_zip_member(body: bytes, title_hint: str | None):
             continue
         cells = sum(
             c.value is not None
-            for c in parse_report(text.text, title_hint=title_hint).cells.values()
+            for c in parse_report(
+                text.text, title_hint=title_hint, cell_slots=text.cell_slots
+            ).cells.values()
         )
         if cells > best_cells:
             best, best_cells = text, cells
@@ -490,10 +503,16 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
     year = report.year
     if year is None:
         year = next((y for y in map(report_year, titles) if y is not None), None)
+    # Every cell of a scan is marked OCR'd; in a PDF with a few scanned pages, the cells read
+    # from them (they carry the engine's confidence).
     cells = [
-        [*key, cell.value, cell.raw, cell.note, int(bool(cell.derived))]
+        [
+            *key, cell.value, cell.raw, cell.note, int(bool(cell.derived)),
+            "ocr" if text.ocr_engine or cell.confidence is not None else "text",
+            cell.confidence,
+        ]
         for key, cell in sorted(report.cells.items())
-    ]
+    ]  # fmt: skip
     return {
         **{
             k: document[k]

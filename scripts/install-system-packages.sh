@@ -21,6 +21,11 @@ done
 # a DOC in ~0.1 s instead of ~1 s of LibreOffice start-up per file.
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing+=(python3-uno)
 fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-zenhei)
+# Tesseract with Simplified Chinese: the OCR engine RapidOCR is measured against, and the fallback
+# where rapidocr-onnxruntime is missing. LibreOffice Calc converts WPS ET workbooks xlrd cannot read.
+command -v tesseract >/dev/null 2>&1 && [ -e /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] \
+  || missing+=(tesseract-ocr tesseract-ocr-chi-sim)
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing+=(libreoffice-calc-nogui)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

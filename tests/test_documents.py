@@ -125,14 +125,14 @@ def test_damaged_doc_reports_every_converter(doc_bytes):
 
 
 def test_unsupported_types_are_named():
-    with pytest.raises(DocumentError, match=r"unsupported type: xlsx"):
-        read_document(_zip({"xl/workbook.xml": "<x/>"}))
+    with pytest.raises(DocumentError, match=r"unreadable XLSX"):
+        read_document(_zip({"xl/workbook.xml": "<x/>"}))  # read as a workbook, found broken
     with pytest.raises(DocumentError, match=r"unsupported type: zip"):
         read_document(_zip({"a.txt": "a"}), filename="附件.zip")
 
 
-def test_image_is_recorded_as_needing_ocr():
-    document = read_document(samples.png_bytes(), content_type="image/png")
+def test_image_too_small_for_a_page_is_recorded_as_needing_ocr():
+    document = read_document(samples.png_bytes(), content_type="image/png")  # 8 × 8: no OCR
     assert (document.text, document.source_type, document.needs_ocr) == ("", "image", True)
 
 

@@ -64,14 +64,24 @@ def test_every_readable_report_is_extracted_with_its_gold_values(extracted):
         assert not wrong, (expected.url, report["source_type"], wrong)
 
 
-def test_report_behind_a_scan_is_recorded_as_needing_ocr(extracted):
+def test_report_behind_a_scan_is_read_by_ocr_and_marked(extracted):
     farm, db, _ = extracted
     scanned = [a.url for r in farm.expected.reports if not readable(r) for a in r.attachments]
     assert scanned
     for url in scanned:
-        assert [
-            d["reason"] for d in db.query("select reason from documents where url = ?", [url])
-        ] == ["needs OCR"]
+        [document] = db.query("select * from documents where url = ?", [url])
+        assert document["source_type"] == "image"
+        # The farm's scan is the report's first page only: a report, or no tables on it.
+        assert document["is_report"] or document["reason"] == "no report tables", document
+        sources = {
+            c["source"]
+            for c in db.query(
+                "select c.source from cells c join reports r on r.id = c.report_id "
+                "where r.source_url = ?",
+                [url],
+            )
+        }
+        assert sources <= {"ocr"}
 
 
 def test_lookalikes_never_become_reports(extracted):

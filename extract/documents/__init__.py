@@ -1,4 +1,5 @@
-"""Turn the archived bytes of one document (HTML, PDF, DOCX, DOC, WPS) into text.
+"""Turn the archived bytes of one document (HTML, PDF, DOCX, DOC, WPS, XLS/XLSX/ET, images)
+into text.
 
 ``read_document`` is the entry point; see :class:`DocumentText` for the shape of
 its result, which the table parser relies on.
@@ -15,6 +16,7 @@ from .html import read_html
 from .model import DocumentError, DocumentText
 from .pdf import read_pdf
 from .sniff import OLE_MAGIC, ZIP_MAGIC, sniff_type, type_from_filename
+from .spreadsheet import read_spreadsheet
 
 __all__ = ["DocumentError", "DocumentText", "read_document", "sniff_type"]
 
@@ -30,8 +32,8 @@ def read_document(
 
     The type is sniffed from magic bytes first, then ``content_type``, then the
     extension of ``filename`` (or else of ``url``'s path). ``url`` is also the
-    base against which an HTML article's links are made absolute. Images come
-    back as ``needs_ocr=True`` with no text. Raises :class:`DocumentError` with a
+    base against which an HTML article's links are made absolute. Images and
+    scanned PDFs are read by OCR (``ocr_engine`` set). Raises :class:`DocumentError` with a
     reason for anything unreadable or unsupported.
     """
     if not payload:
@@ -48,7 +50,12 @@ def read_document(
     if kind == "mht":
         return read_html(_html_from_mht(payload), url=url)
     if kind == "pdf":
-        return read_pdf(payload)
+        document = read_pdf(payload)
+        if not document.needs_ocr:
+            return document
+        from .ocr import ocr_pdf  # OpenCV and the OCR models load only when a scan comes
+
+        return ocr_pdf(payload, document.title)  # a scan: page images, no text layer
     if kind == "docx":
         if not payload.startswith(ZIP_MAGIC):
             raise DocumentError(f"not a DOCX: bytes start {payload[:16]!r}")
@@ -63,7 +70,11 @@ def read_document(
         labelled = "wps" if type_from_filename(name) == "wps" else "doc"
         return read_doc(payload, source_type=labelled, suffix=".rtf")
     if kind == "image":
-        return DocumentText(text="", source_type="image", title=None, needs_ocr=True, pages=1)
+        from .ocr import ocr_image_bytes
+
+        return ocr_image_bytes(payload)
+    if kind in ("xls", "xlsx"):
+        return read_spreadsheet(payload, kind)
     if kind == "damaged-ole":
         raise DocumentError("damaged Office 97-2003 (OLE) file: its streams cannot be listed")
     if kind == "encrypted-office":

@@ -49,24 +49,30 @@ def read_docx(payload: bytes, *, source_type: str = "docx") -> DocumentText:
         EOFError,
     ) as error:
         raise DocumentError(f"not a readable DOCX: {_describe(error)}") from error
-    lines = list(block_lines(document.element.body))
+    slots: dict[str, tuple[bool, ...] | None] = {}
+    lines = list(block_lines(document.element.body, slots))
     return DocumentText(
         text=tidy_lines(lines),
         source_type=source_type,
         title=_title(document, lines),
         pages=_page_count(payload),
+        cell_slots={line: owned for line, owned in slots.items() if owned is not None},
     )
 
 
-def block_lines(container: etree._Element):
-    """Yield the text lines of the paragraphs and tables directly inside ``container``, in order."""
+def block_lines(container: etree._Element, slots: dict | None = None):
+    """Yield the text lines of the paragraphs and tables directly inside ``container``, in order.
+
+    A ``slots`` dict collects which slots of each table row line are ``w:tc`` cells of their
+    own (:func:`extract.documents.text.record_slots`).
+    """
     for child in container.iterchildren():
         if child.tag == _P:
             yield paragraph_text(child)
         elif child.tag == _TBL:
-            yield from table_lines(child)
+            yield from table_lines(child, slots)
         elif child.tag in _TRANSPARENT:
-            yield from block_lines(child)
+            yield from block_lines(child, slots)
 
 
 def paragraph_text(paragraph: etree._Element) -> str:
@@ -87,27 +93,27 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return "".join(parts)
 
 
-def table_lines(table: etree._Element) -> list[str]:
+def table_lines(table: etree._Element, slots: dict | None = None) -> list[str]:
     """Linearise a ``w:tbl``.
 
     A table that holds another table is page layout, not data: its cells are read
     as blocks in order, so the inner (data) table still comes out as a grid.
     """
     if any(True for _ in table.iter(_TBL) if _ is not table):
-        return [line for cell in _cells_in_order(table) for line in block_lines(cell)]
+        return [line for cell in _cells_in_order(table) for line in block_lines(cell, slots)]
     grid = SpanGrid()
     for row in _rows(table):
         grid.start_row()
         properties = row.find(qn("w:trPr"))
         for _ in range(_int_child(properties, "w:gridBefore", 0)):
-            grid.add("")
+            grid.add("", own=False)  # grid columns the row skips: no cell there
         for cell in _cells(row):
             span = _int_child(cell.find(qn("w:tcPr")), "w:gridSpan", 1)
             if _continues_merge(cell):
-                grid.add("", colspan=span)
+                grid.add("", colspan=span, own=False)  # covered by the cell above (vMerge)
             else:
                 grid.add(clean_cell(_cell_text(cell)), colspan=span)
-    return grid_lines(grid.rows())
+    return grid_lines(grid.rows(), grid.owned(), slots)
 
 
 def _cell_text(cell: etree._Element) -> str:

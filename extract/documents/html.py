@@ -111,13 +111,15 @@ def read_html(
     base = _base_url(soup, url)
     _drop_furniture(soup)
     article = find_article(soup)
-    lines = html_lines(article)
+    slots: dict[str, tuple[bool, ...] | None] = {}
+    lines = html_lines(article, slots)
     return DocumentText(
         text=tidy_lines(lines),
         source_type="html",
         title=title,
         links=_links(article, soup, base),
         published=published,
+        cell_slots={line: owned for line, owned in slots.items() if owned is not None},
     )
 
 
@@ -184,10 +186,11 @@ def densest_block(soup: BeautifulSoup) -> Tag:
     return best
 
 
-def html_lines(element: Tag) -> list[str]:
+def html_lines(element: Tag, slots: dict | None = None) -> list[str]:
     """Lines of text in ``element``: one per block, each table row as TAB-separated cells.
 
-    Walks with an explicit stack: pages with thousands of unclosed ``<font>`` tags
+    A ``slots`` dict collects which slots of each table row line are ``<td>`` of their own
+    (:func:`extract.documents.text.record_slots`). Walks with an explicit stack: pages with thousands of unclosed ``<font>`` tags
     nest deeper than Python's recursion limit.
     """
     lines: list[str] = []
@@ -214,7 +217,7 @@ def html_lines(element: Tag) -> list[str]:
             flush()
         elif child.name == "table":
             flush()
-            lines.extend(table_lines(child))
+            lines.extend(table_lines(child, slots))
         elif child.name == "pre":
             flush()
             lines.extend(child.get_text().splitlines())
@@ -227,7 +230,7 @@ def html_lines(element: Tag) -> list[str]:
     return lines
 
 
-def table_lines(table: Tag) -> list[str]:
+def table_lines(table: Tag, slots: dict | None = None) -> list[str]:
     """Linearise one ``<table>``, building the grid so row and column spans land in place.
 
     A table holding another table, or only one column, is page layout rather
@@ -238,7 +241,7 @@ def table_lines(table: Tag) -> list[str]:
     captions = [line for caption in table.find_all("caption") for line in html_lines(caption)]
     if is_layout_table(table):
         return captions + [
-            line for cells in cells_per_row for cell in cells for line in html_lines(cell)
+            line for cells in cells_per_row for cell in cells for line in html_lines(cell, slots)
         ]
     grid = SpanGrid()
     for index, cells in enumerate(cells_per_row):
@@ -247,7 +250,7 @@ def table_lines(table: Tag) -> list[str]:
             rowspan = min(_span(cell.get("rowspan")), len(rows) - index)
             text = join_wrapped(line for block in html_lines(cell) for line in block.splitlines())
             grid.add(text, rowspan=rowspan, colspan=min(_span(cell.get("colspan")), 1000))
-    return captions + grid_lines(grid.rows())
+    return captions + grid_lines(grid.rows(), grid.owned(), slots)
 
 
 def is_layout_table(table: Tag) -> bool:

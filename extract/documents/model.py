@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# What a DocumentText can come from; "image" is a picture recorded as needing OCR.
-SOURCE_TYPES = ("html", "pdf", "docx", "doc", "wps", "image")
+# What a DocumentText can come from; "image" is a picture read by OCR, "xls" covers WPS ET.
+SOURCE_TYPES = ("html", "pdf", "docx", "doc", "wps", "xls", "xlsx", "image")
 
 
 @dataclass
@@ -26,6 +26,13 @@ class DocumentText:
     ``pages`` is the page count: counted for PDF, as recorded by the word
     processor for DOCX/DOC, None for HTML. ``links`` are made absolute only
     when a ``url`` (or ``<base href>``) was given.
+
+    ``cell_slots`` is filled by readers whose tables have explicit cells (HTML ``<td>``, DOCX
+    ``w:tc``, spreadsheets, ruled scans): for each table row line, as it stands in ``text``,
+    whether each of its TAB slots is a cell of its own (True, even when empty) or a slot
+    covered by a neighbour's span, or padding where the row's cells do not reach (False). With
+    it the parser reads an empty cell by its position; without it (flattened text, PDF text)
+    an empty slot may be a filler.
     """
 
     text: str
@@ -35,6 +42,11 @@ class DocumentText:
     pages: int | None = None
     links: list[tuple[str, str]] = field(default_factory=list)
     published: str | None = None
+    cell_slots: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    # Read by OCR: the engine's name, and per table row line (keyed like cell_slots) its
+    # confidence in each slot's text (None for slots that are no cell).
+    ocr_engine: str | None = None
+    cell_confidence: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
 
 
 class DocumentError(Exception):

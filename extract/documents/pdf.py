@@ -37,7 +37,7 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
             page_count = len(pdf.pages)
             title = _metadata_title(pdf.metadata)
             lines: list[str] = []
-            scanned = 0
+            scans: list[tuple[int, int]] = []  # (where in lines, page index) of scanned pages
             for number, page in enumerate(pdf.pages, start=1):
                 deduped = without_doubled_chars(page)
                 page_lines, is_scan = page_text_lines(deduped)
@@ -45,7 +45,8 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
                     title = _first_heading(deduped)
                 page.close()  # drops the page's parsed objects, keeping memory flat on long documents
                 lines.extend(page_lines)
-                scanned += is_scan
+                if is_scan:
+                    scans.append((len(lines), number - 1))
                 if time.monotonic() - started > time_budget:
                     raise DocumentError(
                         f"PDF too slow: over {time_budget:g}s after {number} of {page_count} pages"
@@ -56,15 +57,26 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
         Exception
     ) as error:  # pdfminer raises anything from KeyError to struct.error on bad input
         raise DocumentError(_describe_failure(error)) from error
-    text = tidy_lines(lines)
     if page_count == 0:
         raise DocumentError("malformed PDF: no pages")
     # A seal or signature page scanned into an otherwise digital report is normal;
     # the document needs OCR when its text is missing, or mostly missing.
-    needs_ocr = not text or scanned * 2 > page_count
-    return DocumentText(
-        text=text, source_type="pdf", title=title, needs_ocr=needs_ocr, pages=page_count
+    needs_ocr = not tidy_lines(lines) or len(scans) * 2 > page_count
+    document = DocumentText(
+        text="", source_type="pdf", title=title, needs_ocr=needs_ocr, pages=page_count
     )
+    if scans and not needs_ocr:
+        # A few pages are scans among text pages (often the tables, printed and scanned):
+        # only they are read by OCR, in their place.
+        from .ocr import ocr_pdf  # loaded only when a scan comes
+
+        for position, index in reversed(scans):
+            read = ocr_pdf(payload, title, pages=[index])
+            lines[position:position] = read.text.splitlines()
+            document.cell_slots.update(read.cell_slots)
+            document.cell_confidence.update(read.cell_confidence)
+    document.text = tidy_lines(lines)
+    return document
 
 
 def check_pdf_bytes(payload: bytes) -> None:

@@ -41,20 +41,46 @@ def clean_cell(text: str) -> str:
     return join_wrapped(text.replace("\t", " ").splitlines()).strip()
 
 
-def grid_lines(rows: Sequence[Sequence[str]]) -> list[str]:
+def grid_lines(
+    rows: Sequence[Sequence[str]],
+    owned: Sequence[Sequence[bool]] | None = None,
+    slots: dict[str, tuple[bool, ...] | None] | None = None,
+) -> list[str]:
     """Linearise a table grid: one line per row, cells TAB-separated, rows padded to one width.
 
     Rows with no text at all are left out: they carry nothing and mostly come from
-    zero-height layout rows that word processors leave behind.
+    zero-height layout rows that word processors leave behind. With ``owned`` (per slot: a
+    cell of its own stands there) and a ``slots`` dict, each line's slots are recorded there
+    (see :func:`record_slots`).
     """
     width = max((len(row) for row in rows), default=0)
     lines = []
-    for row in rows:
+    for index, row in enumerate(rows):
         cells = [clean_cell(cell) for cell in row]
         if not any(cells):
             continue
-        lines.append("\t".join(cells + [""] * (width - len(cells))))
+        line = "\t".join(cells + [""] * (width - len(cells)))
+        lines.append(line)
+        if owned is not None and slots is not None:
+            mine = tuple(owned[index])
+            record_slots(slots, line, mine + (False,) * (width - len(mine)))
     return lines
+
+
+def record_slots(
+    slots: dict[str, tuple[bool, ...] | None], line: str, owned: tuple[bool, ...]
+) -> None:
+    """Remember which TAB slots of a table row ``line`` are cells of its own.
+
+    Keyed by the line as :func:`tidy_lines` leaves it, which is how it stands in the
+    document's text. Two rows printed alike but built differently leave their line ``None``:
+    its cells' positions are not known.
+    """
+    key = tidy_line(line)
+    if key in slots and slots[key] != owned:
+        slots[key] = None
+    else:
+        slots[key] = owned
 
 
 class SpanGrid:
@@ -66,6 +92,7 @@ class SpanGrid:
 
     def __init__(self) -> None:
         self._rows: list[dict[int, str]] = []
+        self._owned: list[set[int]] = []  # per row, the slots where a cell starts
         self._row = -1
         self._col = 0
 
@@ -75,8 +102,12 @@ class SpanGrid:
         self._col = 0
         self._ensure(self._row)
 
-    def add(self, text: str, rowspan: int = 1, colspan: int = 1) -> None:
-        """Place a cell in the next free slot of the current row."""
+    def add(self, text: str, rowspan: int = 1, colspan: int = 1, own: bool = True) -> None:
+        """Place a cell in the next free slot of the current row.
+
+        ``own=False`` fills slots that hold no cell of their own (a Word row's skipped grid
+        columns, a vertically merged continuation): they are '' and not :meth:`owned`.
+        """
         if self._row < 0:
             raise ValueError("add() before start_row()")
         current = self._rows[self._row]
@@ -86,6 +117,8 @@ class SpanGrid:
             self._ensure(self._row + dr)
             for dc in range(max(colspan, 1)):
                 self._rows[self._row + dr][self._col + dc] = "" if dr or dc else text
+        if own:
+            self._owned[self._row].add(self._col)
         self._col += max(colspan, 1)
 
     def rows(self) -> list[list[str]]:
@@ -93,9 +126,16 @@ class SpanGrid:
         width = max((max(row) + 1 for row in self._rows if row), default=0)
         return [[row.get(col, "") for col in range(width)] for row in self._rows]
 
+    def owned(self) -> list[list[bool]]:
+        """Per slot of :meth:`rows`, whether a cell of its own starts there (False: a slot
+        covered by a neighbour's span, or one the row's cells do not reach)."""
+        width = max((max(row) + 1 for row in self._rows if row), default=0)
+        return [[col in owned for col in range(width)] for owned in self._owned]
+
     def _ensure(self, index: int) -> None:
         while len(self._rows) <= index:
             self._rows.append({})
+            self._owned.append(set())
 
 
 def collapse_spaces(text: str) -> str:
@@ -133,11 +173,15 @@ def unify_radicals(text: str) -> str:
     return _RADICALS.sub(lambda match: unicodedata.normalize("NFKC", match.group()), text)
 
 
+def tidy_line(line: str) -> str:
+    """One line as :func:`tidy_lines` keeps it: radicals unified, spaces (not TABs) stripped."""
+    return unify_radicals(line).strip(" \u00a0\u3000\r\n")
+
+
 def tidy_lines(lines: Iterable[str]) -> str:
     """Strip spaces (not TABs) round each line, drop blank lines, join with newlines."""
     kept = []
-    for line in map(unify_radicals, lines):
-        line = line.strip(" \u00a0\u3000\r\n")
+    for line in map(tidy_line, lines):
         if line.strip():
             kept.append(line)
     return "\n".join(kept)

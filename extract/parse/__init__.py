@@ -24,8 +24,19 @@ from nianbao.format import CellKey, cell_keys
 __all__ = ["Cell", "NarrativeFigure", "ParsedReport", "parse_report"]
 
 
-def parse_report(text: str, *, title_hint: str | None = None) -> ParsedReport:
-    """Read one annual report (政府信息公开工作年度报告) from its text."""
+def parse_report(
+    text: str,
+    *,
+    title_hint: str | None = None,
+    cell_slots: dict[str, tuple[bool, ...]] | None = None,
+    cell_confidence: dict[str, tuple[float | None, ...]] | None = None,
+) -> ParsedReport:
+    """Read one annual report (政府信息公开工作年度报告) from its text.
+
+    ``cell_slots`` (``DocumentText.cell_slots``) says which TAB slots of table rows are cells
+    of their own, so their empty cells are read by position; ``cell_confidence``
+    (``DocumentText.cell_confidence``) an OCR engine's confidence in each, kept on the cells.
+    """
     if not isinstance(text, str):
         raise TypeError(f"parse_report needs the report's text as str, not {type(text).__name__}")
     lines = normalized_lines(text)
@@ -51,7 +62,8 @@ def parse_report(text: str, *, title_hint: str | None = None) -> ParsedReport:
     else:
         problems.append("none of the three tables found")
 
-    cells = _read_tables(lines, regions, version, problems) if version else {}
+    marks = (cell_slots, cell_confidence)
+    cells = _read_tables(lines, regions, version, problems, marks) if version else {}
     prose = "\n".join(orig for index, (orig, _) in enumerate(lines) if not regions.covers(index))
     return ParsedReport(
         title=title,
@@ -66,13 +78,19 @@ def parse_report(text: str, *, title_hint: str | None = None) -> ParsedReport:
     )
 
 
-def _read_tables(lines, regions: Regions, version: str, problems: list[str]) -> dict[CellKey, Cell]:
+def _read_tables(
+    lines, regions: Regions, version: str, problems: list[str], marks=(None, None)
+) -> dict[CellKey, Cell]:
     """Every cell of the template ``version``: read where its table was found, else None."""
     readers = {
-        "active": lambda groups, _lines: read_active(groups, version, problems),
-        "requests": lambda groups, _lines: read_requests(groups, version, problems),
-        "appeals": lambda groups, table_lines: read_appeals(
-            groups, table_lines, problems, in_report=bool(regions.active or regions.requests)
+        "active": lambda groups, _lines, _start: read_active(groups, version, problems),
+        "requests": lambda groups, _lines, _start: read_requests(groups, version, problems),
+        "appeals": lambda groups, table_lines, start: read_appeals(
+            groups,
+            table_lines,
+            problems,
+            in_report=bool(regions.active or regions.requests),
+            first_line=start,
         ),
     }
     cells: dict[CellKey, Cell] = {}
@@ -83,5 +101,6 @@ def _read_tables(lines, regions: Regions, version: str, problems: list[str]) -> 
             cells.update(null_cells(cell_keys(table, version), "table not found"))
             continue
         start, end = region
-        cells.update(reader(number_groups(region_pieces(lines, start, end)), lines[start:end]))
+        pieces = region_pieces(lines, start, end, *marks)
+        cells.update(reader(number_groups(pieces), lines[start:end], start))
     return cells

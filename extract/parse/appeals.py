@@ -6,11 +6,12 @@ import re
 
 from extract.parse.model import Cell
 from extract.parse.normalize import compact, is_number
-from extract.parse.rows import blanks_are_cells, fit_entries, make_cell, null_cells
+from extract.parse.rows import blank_total, blanks_are_cells, fit_entries, make_cell, null_cells
 from extract.parse.tokens import Group, Piece
 from nianbao.format import CellKey, cell_keys
 
 _KEYS = cell_keys("appeals", "2021")  # the same 15 cells in both templates
+_GROUP = 5  # 复议, 未经复议直接起诉, 复议后起诉: four outcomes and their total each
 # The column headings of the 15 number columns (the group headings 行政复议, 未经复议直接起诉 …
 # name none of these words).
 _OUTCOME_HEADING = re.compile(r"维持|纠正|其他|尚未|审结|总计")
@@ -43,11 +44,21 @@ def _by_header_grid(lines: list[tuple[str, str]]) -> list[Piece] | None:
     if any(texts[i] and not is_number(texts[i]) for i in positions):
         return None
     return [
-        Piece("num", texts[i], cells[i].strip(), index)
+        Piece("num", texts[i], cells[i].strip(), index, cell=i)
         if texts[i]
-        else Piece("blank", "", "", index)
+        else Piece("blank", "", "", index, cell=i)
         for i in sorted(positions)
     ]
+
+
+def _row_cells(pieces: list[Piece]) -> dict[CellKey, Cell]:
+    """The 15 cells of a fitted row; a total left empty beside non-zero counts is NULL."""
+    cells = {key: make_cell(piece) for key, piece in zip(_KEYS, pieces)}
+    for end in range(_GROUP, len(_KEYS) + 1, _GROUP):  # each group's total closes it
+        unprinted = blank_total(pieces[end - 1], pieces[end - _GROUP : end - 1])
+        if unprinted is not None:
+            cells[_KEYS[end - 1]] = unprinted
+    return cells
 
 
 def read_appeals(
@@ -56,6 +67,7 @@ def read_appeals(
     problems: list[str],
     *,
     in_report: bool = True,
+    first_line: int = 0,
 ) -> dict[CellKey, Cell]:
     """The 15 cells of the appeals table from its region's number groups and lines.
 
@@ -63,7 +75,8 @@ def read_appeals(
     :func:`_by_header_grid`), else as one run of 15 numbers; a report that splits it (复议 on
     one line, 诉讼 on the next, labels between) gives runs that add up to 15 in column
     order. A table (its column header printed) whose number row is empty reads as 15 zeros
-    when it stands ``in_report``, beside the report's other tables.
+    when it stands ``in_report``, beside the report's other tables. ``first_line`` is the
+    index of ``lines[0]`` among the report's lines (the groups' pieces count from there).
     """
     if not any(group.numbers for group in groups):
         header = "".join(group.label for group in groups)
@@ -79,13 +92,17 @@ def read_appeals(
         return null_cells(_KEYS, "table not found")
     by_position = _by_header_grid(lines)
     if by_position is not None:
-        return {key: make_cell(piece) for key, piece in zip(_KEYS, by_position)}
+        # The grid's pieces are the region's own: they carry the OCR confidence, if any.
+        read = {(p.line, p.cell): p.confidence for group in groups for p in group.entries}
+        for piece in by_position:
+            piece.confidence = read.get((piece.line + first_line, piece.cell))
+        return _row_cells(by_position)
     blanks = blanks_are_cells(groups, len(_KEYS))
     reasons = []
     for group in groups:
         fitted, reason = fit_entries(group.entries, len(_KEYS), blanks)
         if fitted is not None:
-            return {key: make_cell(piece) for key, piece in zip(_KEYS, fitted)}
+            return _row_cells(fitted)
         if group.numbers:
             reasons.append(reason)
     # Runs split by labels: take consecutive runs from the first until they make up the row.

@@ -19,6 +19,8 @@ class Cell:
     note: str | None = None
     # True when the value is computed from other cells rather than printed.
     derived: bool = False
+    # The OCR engine's confidence (0–1) in the text, for a cell read from a scan.
+    confidence: float | None = None
 
 
 @dataclass

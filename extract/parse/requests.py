@@ -8,6 +8,7 @@ from extract.parse.model import Cell
 from extract.parse.normalize import read_number
 from extract.parse.rows import (
     SKIP,
+    blank_total,
     blanks_are_cells,
     empty_row_cells,
     fit_entries,
@@ -121,16 +122,24 @@ def _infer_subtotal(groups: list[Group]) -> int | None:
     return None
 
 
-def _blank_total_beside_counts(fitted: list[Piece], subtotal: int | None) -> bool:
-    """Whether an empty cell taken as the row's total stands beside non-zero counts.
+def _blank_total_beside_counts(
+    fitted: list[Piece], subtotal: int | None, leaves_blanks: bool
+) -> bool:
+    """Whether an empty cell taken as the row's total stands beside non-zero counts, as a
+    filler after a missing number rather than a total left unprinted.
 
     A total of 0 over counts that are not is no zero: the empty cell closing the row is a
-    filler after a missing number. (Other sums that fail are the report's own findings.)
+    filler after a missing number. (Other sums that fail are the report's own findings.) An
+    explicit empty cell (HTML ``<td>``) in a table that ``leaves_blanks`` (leaves other cells
+    empty too) is the total, left unprinted, and read as such; in a table that prints every
+    zero, an empty cell closing a row is still taken for a filler.
     """
     total = fitted[-1]
     counts = fitted[:subtotal] + fitted[subtotal + 1 : -1] if subtotal is not None else fitted[:-1]
-    return total.kind == "blank" and any(
-        piece.kind == "num" and make_cell(piece).value for piece in counts
+    return (
+        total.kind == "blank"
+        and (total.cell is None or not leaves_blanks)
+        and any(piece.kind == "num" and make_cell(piece).value for piece in counts)
     )
 
 
@@ -160,7 +169,7 @@ def read_requests(groups: list[Group], version: str, problems: list[str]) -> dic
 
     def fit(row: str, group: Group):
         fitted, reason = fit_entries(group.entries, width, blanks)
-        if fitted is not None and _blank_total_beside_counts(fitted, subtotal):
+        if fitted is not None and _blank_total_beside_counts(fitted, subtotal, blanks):
             return None, (
                 f"prints {len(group.numbers)} numbers for {len(cols)} columns "
                 f"and leaves the total empty beside non-zero counts"
@@ -189,6 +198,9 @@ def read_requests(groups: list[Group], version: str, problems: list[str]) -> dic
             cells.update(null_cells(keys, note))
             continue
         cells.update({key: make_cell(piece) for key, piece in zip(keys, reading.cells)})
+        unprinted = blank_total(reading.cells[-1], reading.cells[:-1])
+        if unprinted is not None:
+            cells[keys[-1]] = unprinted
     if version == "2021":
         _other_2021(cells, printed_other, problems)
     for row in row_keys("requests", version):

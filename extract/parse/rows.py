@@ -91,6 +91,8 @@ def fit_entries(
     numbers = [piece for piece in entries if piece.kind == "num"]
     if len(numbers) == ncols:
         return numbers, None
+    if by_position(entries, ncols):
+        return entries, None
     printed = " ".join(piece.raw.strip() or "·" for piece in entries)
     reason = f"prints {len(numbers)} numbers for {ncols} columns ({printed})"
     if blanks and len(numbers) < ncols <= len(entries):
@@ -107,12 +109,40 @@ def fit_entries(
     return None, reason
 
 
+def by_position(entries: list[Piece], ncols: int) -> bool:
+    """Whether a row's entries are its ``ncols`` cells by position: one table row line whose
+    explicit cells (HTML ``<td>``) after the label are exactly that many. An empty one is then
+    a value left blank, not a filler, wherever it stands."""
+    return (
+        len(entries) == ncols
+        and all(piece.cell is not None for piece in entries)
+        and len({piece.line for piece in entries}) == 1
+        and len({piece.cell for piece in entries}) == ncols
+    )
+
+
+def blank_total(total: Piece, counts: list[Piece]) -> Cell | None:
+    """The cell of a total left as an explicit empty cell beside non-zero counts, else None.
+
+    A blank count is 0, but a blank total over counts that are not is no zero: the report
+    does not print it. It is stored NULL (raw '') rather than computed, so every value in the
+    table is one the report printed or left blank for zero.
+    """
+    if total.kind != "blank" or total.cell is None:
+        return None
+    if not any(piece.kind == "num" and make_cell(piece).value for piece in counts):
+        return None
+    return Cell(None, "", "total left empty beside non-zero counts: not printed")
+
+
 def make_cell(piece: Piece, *, money: bool = False, default_unit: str = "万元") -> Cell:
     """The Cell of one fitted piece: a number, a zero marker, or a blank read as 0."""
     if piece.kind == "blank":
+        if piece.confidence == 0:  # OCR saw ink there but could not read it
+            return Cell(None, "", "illegible in the scan", confidence=0.0)
         return Cell(0, "", "blank read as 0")
     value, note = cell_value(piece.raw, money=money, default_unit=default_unit)
-    return Cell(value, piece.raw.strip(), note)
+    return Cell(value, piece.raw.strip(), note, confidence=piece.confidence)
 
 
 def null_cells(keys: list[CellKey], note: str) -> dict[CellKey, Cell]:

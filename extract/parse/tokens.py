@@ -30,6 +30,10 @@ class Piece:
     line: int  # index of the line it came from
     alone: bool = False  # a number that is the only thing on its line
     bare: bool = False  # on a line without label text
+    # Its cell's position in the table row, when the reader marked the row's cells explicit
+    # (HTML <td>): an empty one is then a value by position, never a filler.
+    cell: int | None = None
+    confidence: float | None = None  # the OCR engine's, for a piece read from a scan
 
 
 @dataclass
@@ -62,12 +66,21 @@ def _tokens(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return joined
 
 
-def line_pieces(norm: str, orig: str, index: int) -> list[Piece]:
+def line_pieces(
+    norm: str,
+    orig: str,
+    index: int,
+    slots: tuple[bool, ...] | None = None,
+    confidence: tuple[float | None, ...] | None = None,
+) -> list[Piece]:
     """The pieces of one line: label text first, then the numbers printed after it.
 
     Within each TAB cell (or the whole line when there are no TABs) the trailing number tokens
     are numbers and the rest is label text. A blank TAB cell is kept only when no label text
-    follows it on the line: blanks before a label are the merged cells of a rowspan.
+    follows it on the line: blanks before a label are the merged cells of a rowspan. With
+    ``slots`` (per TAB cell: a cell of its own, see ``DocumentText.cell_slots``) the pieces of
+    explicit cells carry their position and slots that are no cell give no blank piece;
+    ``confidence`` (per TAB cell, from OCR) goes to the numbers read from each cell.
     """
     pieces: list[Piece] = []
     cells: list[tuple[int, int]] = []
@@ -76,11 +89,18 @@ def line_pieces(norm: str, orig: str, index: int) -> list[Piece]:
         cells.append((position, position + len(cell)))
         position += len(cell) + 1
     tabbed = len(cells) > 1
-    for start, end in cells:
+    if slots is not None and len(slots) != len(cells):
+        slots = None  # the line's TABs are not the reader's cells ('|' in a cell): no positions
+    if confidence is None or len(confidence) != len(cells):
+        confidence = (None,) * len(cells)
+    for column, (start, end) in enumerate(cells):
+        cell = column if slots is not None and slots[column] else None
         spans = _tokens(norm, start, end)
         if not spans:
-            if tabbed:
-                pieces.append(Piece("blank", "", "", index))
+            if tabbed and (slots is None or cell is not None):
+                pieces.append(
+                    Piece("blank", "", "", index, cell=cell, confidence=confidence[column])
+                )
             continue
         texts = [norm[a:b] for a, b in spans]
         first_number = len(spans)
@@ -92,7 +112,9 @@ def line_pieces(norm: str, orig: str, index: int) -> list[Piece]:
                 Piece("text", "".join(texts[:first_number]), orig[spans[0][0] : label_end], index)
             )
         for (a, b), text in zip(spans[first_number:], texts[first_number:]):
-            pieces.append(Piece("num", text, orig[a:b], index))
+            pieces.append(
+                Piece("num", text, orig[a:b], index, cell=cell, confidence=confidence[column])
+            )
     last_text = max((i for i, p in enumerate(pieces) if p.kind == "text"), default=-1)
     pieces = [p for i, p in enumerate(pieces) if p.kind != "blank" or i > last_text]
     if all(p.kind == "blank" for p in pieces):
@@ -110,14 +132,27 @@ def line_pieces(norm: str, orig: str, index: int) -> list[Piece]:
 _RUNNING_HEADER = re.compile(r"(?:年度|工作)报告")
 
 
-def region_pieces(lines: list[tuple[str, str]], start: int, end: int) -> list[Piece]:
-    """Pieces of lines[start:end], with page numbers and running headers left out."""
+def region_pieces(
+    lines: list[tuple[str, str]],
+    start: int,
+    end: int,
+    cell_slots: dict[str, tuple[bool, ...]] | None = None,
+    cell_confidence: dict[str, tuple[float | None, ...]] | None = None,
+) -> list[Piece]:
+    """Pieces of lines[start:end], with page numbers and running headers left out.
+
+    ``cell_slots`` gives the explicit cells of table row lines (``DocumentText.cell_slots``),
+    ``cell_confidence`` an OCR engine's confidence in each (``DocumentText.cell_confidence``).
+    """
+    cell_slots, cell_confidence = cell_slots or {}, cell_confidence or {}
     pieces: list[Piece] = []
     for index in range(start, end):
         orig, norm = lines[index]
         if not norm.strip() or is_page_number(orig) or _RUNNING_HEADER.search(compact(orig)):
             continue
-        pieces.extend(line_pieces(norm, orig, index))
+        pieces.extend(
+            line_pieces(norm, orig, index, cell_slots.get(orig), cell_confidence.get(orig))
+        )
     return pieces
 
 
