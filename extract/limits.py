@@ -38,8 +38,9 @@ MAX_ARCHIVE_DEPTH = 3
 MAX_PDF_STREAM = 64 * MiB
 MAX_PDF_STREAMS_TOTAL = 256 * MiB
 
-# The worker process (extract.workers): its address space (virtual memory, so above the RSS it
-# may reach: the interpreter and its libraries map ~300 MB before reading anything), the wall
+# The worker process (extract.workers): the address space it may map beyond what it inherits
+# from its parent (virtual memory, so above the RSS it may reach: OCR models and their runtime
+# map several hundred MB), the wall
 # time of one document, and documents read before it is replaced (memory that leaks over
 # thousands of documents in pdfminer or lxml is given back).
 WORKER_ADDRESS_SPACE = 1536 * MiB

@@ -25,6 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import wait
+from pathlib import Path
 
 from extract.limits import WORKER_ADDRESS_SPACE, WORKER_DOCUMENT_SECONDS, WORKER_DOCUMENTS
 
@@ -235,11 +236,28 @@ def _serve(connection, function: Callable, limits: WorkerLimits) -> None:
 
 
 def cap_memory(address_space: int) -> None:
-    """Cap this process's address space (the soft limit: a tool it starts may lift it again)."""
+    """Cap this process's address space at what it already maps plus ``address_space`` (the soft
+    limit: a tool it starts may lift it again).
+
+    Relative, not absolute: a worker is forked, so it starts with its parent's mappings, shared
+    and mostly untouched. A parent that has loaded a browser driver, OCR models or a test
+    runner's plugins can map over a GiB already, and an absolute cap would then fail the first
+    document, not a bomb.
+    """
+    address_space += mapped_bytes()
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         address_space = min(address_space, hard)
     resource.setrlimit(resource.RLIMIT_AS, (address_space, hard))
+
+
+def mapped_bytes() -> int:
+    """This process's virtual memory size now (0 where /proc is not there to say)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * resource.getpagesize()
 
 
 def lift_memory_cap() -> None:
