@@ -1,5 +1,10 @@
 """Run Datasette on an extraction database with the nianbao plugin, metadata and charts.
 
+The database is opened immutable (SQLite's ``immutable=1``, like ``datasette -i``): serving
+never writes a byte of it, so it must have been prepared first (``python -m publish prepare``,
+which ``make demo``/``make crawl`` run). Free SQL is off; canned queries and the project's
+pages work without it (``--setting default_allow_sql 1`` on plain ``datasette`` turns it on).
+
 The database is always served under the name ``nianbao`` (``/nianbao/reports``), whatever the
 file is called, so the metadata, canned queries, dashboards and citation links stay stable.
 
@@ -18,18 +23,21 @@ from datasette.database import Database
 from datasette.plugins import pm
 
 import publish
-from publish.views import prepare
+from publish.prepare import is_prepared
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA_PATH = ROOT / "datasette-metadata.json"
 DATABASE_NAME = "nianbao"
 SETTINGS = {
     "default_page_size": 50,
-    "sql_time_limit_ms": 5000,
+    "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
-    "max_returned_rows": 5000,
+    "max_returned_rows": 1000,
     "truncate_cells_html": 160,
-    "default_allow_sql": True,
+    # Visitors' own SQL is off: one call can allocate gigabytes before any time limit fires.
+    "default_allow_sql": False,
+    # Suggesting facets runs a query per column on every table page: seconds at national size.
+    "suggest_facets": False,
 }
 
 
@@ -55,20 +63,24 @@ def build_datasette(
     *,
     archive_dir: str | os.PathLike | None = None,
     metadata_path: str | Path = METADATA_PATH,
-    run_prepare: bool = True,
 ) -> Datasette:
-    """A Datasette instance serving ``db_path`` as ``nianbao`` with the plugin registered."""
+    """A Datasette instance serving ``db_path`` immutable as ``nianbao``, the plugin registered.
+
+    RuntimeError if the database has not been prepared (serving never writes to it).
+    """
     db_path = Path(db_path)
     if not db_path.is_file():
         raise FileNotFoundError(f"no database at {db_path}")
-    if run_prepare:
-        prepare(db_path)
+    if not is_prepared(db_path):
+        raise RuntimeError(
+            f"{db_path} is not prepared for publishing: run `python -m publish prepare {db_path}`"
+        )
     if archive_dir is None and os.environ.get("ARCHIVE_DIR"):
         archive_dir = os.environ["ARCHIVE_DIR"]
     register_plugin()
     datasette = Datasette(metadata=load_metadata(metadata_path, archive_dir), settings=SETTINGS)
     datasette.add_database(
-        Database(datasette, path=str(db_path), is_mutable=True), name=DATABASE_NAME
+        Database(datasette, path=str(db_path), is_mutable=False), name=DATABASE_NAME
     )
     if "_memory" in datasette.databases:  # added because no file was passed to the constructor
         datasette.remove_database("_memory")
@@ -81,10 +93,9 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8001,
     archive_dir: str | os.PathLike | None = None,
-    run_prepare: bool = True,
 ) -> None:
     """Serve until interrupted."""
     import uvicorn
 
-    datasette = build_datasette(db_path, archive_dir=archive_dir, run_prepare=run_prepare)
+    datasette = build_datasette(db_path, archive_dir=archive_dir)
     uvicorn.run(datasette.app(), host=host, port=port, log_level="info")
