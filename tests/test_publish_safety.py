@@ -60,9 +60,9 @@ def test_free_sql_is_off_but_canned_queries_and_charts_work(datasette):
     assert get(datasette, "/nianbao.json?sql=select+1").status_code == 403
     assert get(datasette, "/nianbao/inconsistent_reports.json?year=&place=").status_code == 200
     assert get(datasette, "/-/dashboards/nianbao").status_code == 200
-    chart = json.loads(
-        (ROOT / "datasette-metadata.json").read_text(encoding="utf-8")
-    )["plugins"]["datasette-dashboards"]["nianbao"]["charts"]["requests-by-year"]["query"]
+    chart = json.loads((ROOT / "datasette-metadata.json").read_text(encoding="utf-8"))["plugins"][
+        "datasette-dashboards"
+    ]["nianbao"]["charts"]["requests-by-year"]["query"]
     from datasette_dashboards import replace_opts_in_query
 
     sql = replace_opts_in_query(chart, {})
