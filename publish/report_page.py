@@ -10,6 +10,8 @@ Everything is read from the prepared tables by primary key or index: a handful o
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from datasette.utils.asgi import NotFound
 
 from publish import layout, originals, rules
@@ -156,7 +158,7 @@ async def report_view(request, datasette):
         "archived": urls.path(archived_path(record)) if record else None,
         "row": urls.row(database.name, "reports", report_id),
         "csv": urls.table(database.name, "report_requests_table", format="csv")
-        + f"?report_id={report_id}&_bom=1",
+        + f"?report_id={quote(report_id, safe='')}&_bom=1&_dl=1",
     }
     details = {
         key: report.get(key) or summary.get(key)

@@ -93,15 +93,28 @@ def snippet(text: str, terms: list[str], width: int = 40) -> str:
 
 async def search_reports(db, query: str, limit: int = 100) -> list[dict]:
     """Reports matching ``query`` (newest first) with a highlighted snippet; ``db`` is a Datasette
-    ``Database``."""
-    where, params = match_clause(query, id_column="f.report_id")
+    ``Database``.
+
+    The matches are ordered in the narrow ``report_requests_summary`` (an index on year, agency,
+    id lets a common word stop after ``limit`` rows) and only the shown reports' text is read.
+    """
+    where, params = match_clause(query, id_column="s.report_id")
     if where is None:
         return []
     sql = (
-        f"select r.id, r.title, r.agency, r.year, r.source_type, r.warc_record_id, f.body "
-        f"from [{FTS_TABLE}] f join reports r on r.id = f.report_id where {where} "
-        f"order by r.year desc, r.agency, r.id limit {int(limit)}"
+        "select s.report_id as id, s.title, s.agency, s.year, s.source_type, s.warc_record_id "
+        f"from report_requests_summary s where {where} "
+        f"order by s.year desc, s.agency desc, s.report_id desc limit {int(limit)}"
     )
+    rows = [dict(row) for row in (await db.execute(sql, params)).rows]
+    if not rows:
+        return []
+    marks = ", ".join("?" * len(rows))
+    bodies = await db.execute(
+        f"select r.id, f.body from reports r join [{FTS_TABLE}] f on f.rowid = r.rowid "
+        f"where r.id in ({marks})",
+        [row["id"] for row in rows],
+    )
+    text = {row["id"]: row["body"] or "" for row in bodies.rows}
     terms = split_terms(query)
-    results = await db.execute(sql, params)
-    return [{**dict(row), "snippet": snippet(row["body"] or "", terms)} for row in results.rows]
+    return [{**row, "snippet": snippet(text.get(row["id"], ""), terms)} for row in rows]

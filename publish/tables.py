@@ -91,6 +91,7 @@ left join regions g on g.code = r.region_code
 group by r.id""",
         [
             ["report_id"],
+            ["year", "agency", "report_id"],  # newest first, as search and the table sort
             ["year", "province"],
             ["province", "year"],
             ["city", "year"],

@@ -127,9 +127,10 @@ def build_fts(db: sqlite_utils.Database) -> int:
     db.conn.create_function("nianbao_body", 6, report_body, deterministic=True)
     sections = ", ".join(f"section_{n}" for n in range(1, 7))
     db.execute(
-        f"insert into [{FTS_TABLE}] (report_id, title, agency, body) "
-        f"select id, nianbao_normalize(title), coalesce(agency, ''), nianbao_body({sections}) "
-        "from reports"
+        # rowid = the report's rowid: a page fetches a few reports' text by rowid, never by scan.
+        f"insert into [{FTS_TABLE}] (rowid, report_id, title, agency, body) "
+        f"select rowid, id, nianbao_normalize(title), coalesce(agency, ''), "
+        f"nianbao_body({sections}) from reports"
     )
     # Merge the index's segments into one: smaller, and faster to query.
     db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}]) values ('optimize')")
