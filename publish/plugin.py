@@ -59,7 +59,7 @@ def filters_from_request(request, database, table, datasette):
     if table != "reports" or database != database_name(datasette):
         return None
     query = request.args.get("_search")
-    where, params = search.match_clause(query or "", id_column="id")
+    where, params = search.match_clause(query or "", rowid_column="[reports].rowid")
     context = {"supports_search": True, "search": query or ""}
     if where is None:
         return FilterArguments([], {}, [], context)

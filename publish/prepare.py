@@ -28,7 +28,9 @@ logger = logging.getLogger(__name__)
 # Tables prepare owns (besides reports_fts); the marker says which version built them.
 PUBLICATION_TABLES = ("cell_labels", "regions", "check_rules", *TABLES)
 MARKER_TABLE = "nianbao_prepared"
-PREPARE_VERSION = 2
+# Row counts of every table, so a page never counts 16 million cells (see table_counts()).
+COUNTS_TABLE = "nianbao_table_counts"
+PREPARE_VERSION = 3
 
 
 def _deadline(year, agency) -> str | None:
@@ -94,12 +96,52 @@ def _build_tables(db: sqlite_utils.Database) -> None:
         logger.info("built %s in %.1f s", name, time.monotonic() - started)
 
 
-def is_prepared(path: str | Path) -> bool:
-    """Whether ``path`` holds the tables of this version of prepare (read without writing)."""
+def _count_tables(db: sqlite_utils.Database) -> None:
+    db.execute(f"drop table if exists [{COUNTS_TABLE}]")
+    db.execute(f"create table [{COUNTS_TABLE}] (name text primary key, count integer)")
+    names = [
+        row[0]
+        for row in db.execute(
+            "select name from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite_%'"
+        ).fetchall()
+    ]
+    for name in names:
+        (count,) = db.execute(f"select count(*) from [{name}]").fetchone()
+        db.execute(f"insert into [{COUNTS_TABLE}] values (?, ?)", [name, count])
+
+
+def _read_only(path: str | Path):
     import sqlite3
 
-    uri = f"file:{Path(path).resolve()}?immutable=1"
-    conn = sqlite3.connect(uri, uri=True)
+    return sqlite3.connect(f"file:{Path(path).resolve()}?immutable=1", uri=True)
+
+
+def table_counts(path: str | Path) -> dict[str, int]:
+    """The row count of every table as prepare left it (read without writing).
+
+    Datasette counts the rows of every table page it shows unless given these ("inspect
+    data"); on an immutable database they cannot change.
+    """
+    conn = _read_only(path)
+    try:
+        return dict(conn.execute(f"select name, count from [{COUNTS_TABLE}]").fetchall())
+    finally:
+        conn.close()
+
+
+def prepared_at(path: str | Path) -> str | None:
+    """When prepare last finished on ``path`` (UTC, ISO 8601)."""
+    conn = _read_only(path)
+    try:
+        return conn.execute(f"select max(prepared_at) from [{MARKER_TABLE}]").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def is_prepared(path: str | Path) -> bool:
+    """Whether ``path`` holds the tables of this version of prepare (read without writing)."""
+    conn = _read_only(path)
     try:
         row = conn.execute(
             "select 1 from sqlite_master where type = 'table' and name = ?", [MARKER_TABLE]
@@ -128,6 +170,7 @@ def prepare(path: str | Path) -> dict:
             for table, indexes in SOURCE_INDEXES.items():
                 for columns in indexes:
                     db.table(table).create_index(columns, if_not_exists=True)
+            _count_tables(db)
             db.execute(f"drop table if exists [{MARKER_TABLE}]")
             db.execute(f"create table [{MARKER_TABLE}] (version integer, prepared_at text)")
             db.execute(

@@ -84,14 +84,26 @@ select
      and a.col = 'review_total') as review_total,
   (select sum(a.value) from cells a where a.report_id = r.id and a.tbl = 'appeals'
      and a.row = 'cases' and a.col in ('suit_direct_total', 'suit_after_review_total')) as suit_total,
-  r.checks_failed, r.copies, r.warc_record_id
+  r.checks_failed, r.copies, r.warc_record_id,
+  r.rowid as fts_rowid
 from reports r
 left join cells c on c.report_id = r.id and c.tbl = 'requests' and c.col = 'total'
 left join regions g on g.code = r.region_code
 group by r.id""",
         [
             ["report_id"],
-            ["year", "agency", "report_id"],  # newest first, as search and the table sort
+            # Newest first, as search and inconsistent_reports list them: read in this order,
+            # with the search index's rowid at hand, a page of matches ends the scan.
+            ["year", "agency", "report_id", "fts_rowid"],
+            # Everything the charts and place queries read: they scan this, not the table.
+            [
+                "year",
+                "province",
+                "city",
+                "county",
+                "agency",
+                *KEY_FIGURES,
+            ],
             ["year", "province"],
             ["province", "year"],
             ["city", "year"],
@@ -103,6 +115,7 @@ group by r.id""",
             ["checks_failed"],
             ["days_late"],
             ["year", "new"],
+            ["fts_rowid"],
         ],
     ),
     "report_requests_table": (
@@ -155,5 +168,6 @@ SOURCE_INDEXES: dict[str, list[list[str]]] = {
         ["region_code"],
     ],
     "checks": [["ok", "rule"]],
+    "documents": [["source_type"], ["role"], ["is_report"], ["http_status"], ["captured_at"]],
     "narrative": [["agrees"]],
 }
