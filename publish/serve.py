@@ -39,6 +39,8 @@ SETTINGS = {
     "default_allow_sql": False,
     # Suggesting facets runs a query per column on every table page: seconds at national size.
     "suggest_facets": False,
+    # The whole file (gigabytes at national size) is better offered from static hosting.
+    "allow_download": False,
 }
 
 
