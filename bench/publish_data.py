@@ -64,14 +64,20 @@ CHECK_RULES = (
 REQUEST_COLS = ("natural_person", "total")
 
 
-def _counties() -> list[tuple[str, str]]:
+def _counties(wanted: int) -> list[tuple[str, str]]:
+    """``wanted`` counties spread evenly over the country (every province gets its share, so
+    a province filter selects about what it would in a national archive)."""
     from nianbao.regions import _index  # the package has no public "all regions" listing
 
-    return sorted(
+    counties = sorted(
         (region.code, region.name)
         for region in _index().by_code.values()
         if region.level == "county" and not region.name.endswith(("区", "市辖区"))
     )
+    if wanted > len(counties):
+        raise ValueError(f"at most {len(counties)} counties")
+    step = len(counties) / wanted
+    return [counties[int(i * step)] for i in range(wanted)]
 
 
 def _cell_keys() -> list[tuple[str, str, str, str]]:
@@ -96,16 +102,14 @@ def generate(path: Path, reports: int) -> dict:
     conn = db.conn
     conn.execute("pragma journal_mode = off")
     conn.execute("pragma synchronous = off")
-    counties = _counties()
+    needed = -(-reports // len(YEARS))
+    counties = _counties(-(-needed // len(DEPARTMENTS)))
     agencies = [
         (i, code, name + department)
         for i, ((code, name), department) in enumerate(
             (county, department) for county in counties for department in DEPARTMENTS
         )
     ]
-    needed = -(-reports // len(YEARS))
-    if needed > len(agencies):
-        raise ValueError(f"at most {len(agencies) * len(YEARS)} reports can be generated")
     with conn:
         conn.execute("create temp table agencies (n integer primary key, code text, agency text)")
         conn.executemany("insert into agencies values (?, ?, ?)", agencies[:needed])
