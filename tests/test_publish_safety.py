@@ -163,6 +163,8 @@ def test_csv_with_a_bom_for_excel_on_request(datasette):
     excel = get(datasette, "/nianbao/report_requests_summary.csv?_bom=1").content
     assert not plain.startswith(b"\xef\xbb\xbf")
     assert excel == b"\xef\xbb\xbf" + plain
+    page = get(datasette, "/nianbao/report_requests_summary").text
+    assert "_bom=1&_dl=1" in page and "CSV（Excel" in page  # the link labelled for Excel
 
 
 BOMB_SERVER = """
