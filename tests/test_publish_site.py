@@ -74,14 +74,15 @@ def test_units_are_named_where_numbers_are_counts_or_money():
 def test_reports_table_page_has_sort_facets_and_label(datasette):
     data = get(datasette, "/nianbao/reports.json").json()
     assert "sorted by year descending" in data["human_description_en"]
-    assert set(data["facet_results"]) == {
+    assert set(data["facet_results"]) == {"year", "checks_failed"}
+    summary = get(datasette, "/nianbao/report_requests_summary.json").json()
+    assert set(summary["facet_results"]) == {
         "year",
+        "province",
         "level",
         "format_version",
-        "source_type",
         "checks_failed",
     }
-    summary = get(datasette, "/nianbao/report_requests_summary.json").json()
     provinces = {
         row["value"]: row["count"] for row in summary["facet_results"]["province"]["results"]
     }
