@@ -1,7 +1,7 @@
 """Generated extraction databases for bench/publish_scale.py: national size in about a minute.
 
-Rows are made by SQL (a recursive counter crossed with small key tables), not one Python call
-per row. Agencies are twenty departments of real counties (codes from nianbao.regions, so the
+Rows are made by SQL (small key tables crossed with each other), not one Python call per row.
+Agencies are the departments of real counties (as the imitation sites name them) (codes from nianbao.regions, so the
 place names resolve), each reporting every year 2008–2025 until the wanted number of reports;
 values are pseudo-random but stable (SQLite's ``random()`` is not seeded, so they are derived
 from the row numbers instead).
@@ -12,30 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract import db as store
+from imitation.reportgen.places import COUNTY_DEPARTMENTS as DEPARTMENTS
 from nianbao import format as report_format
 
-DEPARTMENTS = (
-    "人民政府",
-    "卫生健康局",
-    "教育局",
-    "公安局",
-    "民政局",
-    "司法局",
-    "财政局",
-    "人力资源和社会保障局",
-    "自然资源局",
-    "生态环境局",
-    "住房和城乡建设局",
-    "交通运输局",
-    "水利局",
-    "农业农村局",
-    "商务局",
-    "文化和旅游局",
-    "应急管理局",
-    "审计局",
-    "市场监督管理局",
-    "统计局",
-)
 YEARS = range(2008, 2026)
 PHRASES = (
     "本机关认真贯彻落实政府信息公开条例",
