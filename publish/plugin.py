@@ -24,7 +24,7 @@ from datasette.filters import FilterArguments
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from publish import charts, safety, search
+from publish import charts, rules, safety, search
 from publish.archived import archived_view, original_view
 from publish.pages import cite_view, search_view
 from publish.report_page import report_view
@@ -111,6 +111,9 @@ def render_cell(row, value, column, table, database, datasette):
             archived = _link(urls.path(archived_path(_get(row, "record_id"))), "原件 original")
             return Markup(f"{shown}<br><small>{archived}</small>")
         return Markup(shown)
+    if column == "rule" and table == "checks" and value in rules.RULES:
+        # Readers see the check's Chinese name; the English key stays in the data and the API.
+        return Markup(f"{escape(rules.rule_name(value))}<br><small>{escape(value)}</small>")
     if column == "warc_record_id" or (table == "documents" and column == "record_id"):
         return Markup(_link(urls.path(archived_path(str(value))), str(value)))
     if (table in VIEW_TABLES or table is None) and column == "report_id":

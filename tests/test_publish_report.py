@@ -143,3 +143,10 @@ def test_failing_cells_of_each_rule():
         "against 2021 report r1: total: carried_over 3 != last year's carried_forward 2",
     ) == {("requests", "carried_over", "total")}
     assert rules.failing_cells("requests_balance", "") == set()
+
+
+def test_checks_table_shows_chinese_rule_names_and_keeps_the_keys(datasette):
+    page = get(datasette, "/nianbao/checks?report_id=changle2022").text
+    assert "申请收支平衡<br><small>requests_balance</small>" in page
+    data = get(datasette, "/nianbao/checks.json?report_id=changle2022&_shape=objects").json()
+    assert data["rows"][0]["rule"] == "requests_balance"
