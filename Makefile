@@ -36,8 +36,9 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Datasette over any database the extractor wrote: make serve DB=path/to/file.db PORT=8001
-# (the WARC files are found from what the extractor recorded; ARCHIVE_DIR=… overrides).
+# Datasette over a prepared database: make serve DB=path/to/file.db PORT=8001. It is opened
+# immutable and never written (crawl, extract and demo run `python -m publish prepare`); the
+# WARC files are found from what the extractor recorded; ARCHIVE_DIR=… overrides.
 serve: install
 	$(BIN)/python -m publish serve $(DB) --port $(PORT) $(if $(filter command line environment,$(origin ARCHIVE_DIR)),--archive-dir $(ARCHIVE_DIR))
 
@@ -58,9 +59,11 @@ CRAWL_DB    ?= data/nianbao.db
 crawl: install
 	$(BIN)/scrapy crawl reports -a sites=$(SITES) -s ARCHIVE_DIR=$(ARCHIVE_DIR) -s JOBDIR=$(JOBDIR)
 	$(BIN)/python -m extract $(ARCHIVE_DIR) --db $(CRAWL_DB)
+	$(BIN)/python -m publish prepare $(CRAWL_DB)
 
 extract: install
 	$(BIN)/python -m extract $(ARCHIVE_DIR) --db $(CRAWL_DB)
+	$(BIN)/python -m publish prepare $(CRAWL_DB)
 
 # One shareable file for ReplayWeb.page: make wacz ARCHIVE_DIR=data/warc OUT=crawl.wacz
 wacz: install

@@ -7,11 +7,25 @@ point names this package) and run ``datasette nianbao.db -m publish/metadata.jso
 """
 
 from publish.plugin import (
+    actor_from_request,
+    asgi_wrapper,
     extra_css_urls,
     filters_from_request,
     menu_links,
+    permission_allowed,
+    prepare_connection,
     register_routes,
     render_cell,
 )
 
-__all__ = ["extra_css_urls", "filters_from_request", "menu_links", "register_routes", "render_cell"]
+__all__ = [
+    "actor_from_request",
+    "asgi_wrapper",
+    "extra_css_urls",
+    "filters_from_request",
+    "menu_links",
+    "permission_allowed",
+    "prepare_connection",
+    "register_routes",
+    "render_cell",
+]

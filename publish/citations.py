@@ -1,9 +1,12 @@
-"""Ready-to-copy citations of a report: GB/T 7714-2015, APA (7th edition) and BibTeX.
+"""Ready-to-copy citations of a report: GB/T 7714-2015, APA (7th edition), BibTeX, RIS, CSL-JSON.
 
-A citation names the report as published (the agency is its author, the title as printed, the
-publication date it carries) and the original URL, with the capture date as the date the
-document was retrieved; the preserved copy in this archive (WARC file, record id, payload
-digest) is added where the style has room for a note.
+A citation names the report as published (the agency is its author, the title as printed
+without a file extension, the publication date it carries), the original URL with the capture
+date as the date it was retrieved, and the preserved copy in this archive: its URL under the
+configured public address (``NIANBAO_PUBLIC_URL``, never the host a request came to) and, where
+the style has room for a note, the WARC file, record id and payload digest. Every style uses
+the same date (:func:`Source.date`): the report's printed date, else the page's; none when
+neither is known (APA's "n.d.").
 
 GB/T 7714-2015 electronic resource form (4.2, 8.8)::
 
@@ -71,15 +74,33 @@ class Source:
         )
 
     @property
+    def date(self) -> str | None:
+        """The one publication date every style cites (YYYY-MM-DD, or as much as is known)."""
+        return iso_date(self.published)
+
+    @property
     def display_title(self) -> str:
         if self.title:
-            return self.title
+            return clean_title(self.title)
         year = f"{self.year}年" if self.year else ""
         return f"{self.agency or ''}{year}政府信息公开工作年度报告"
 
     @property
     def author(self) -> str:
         return self.agency or self.site_name or "佚名"
+
+
+_FILE_EXTENSION = re.compile(
+    r"\.(?:pdf|docx?|wps|et|xlsx?|ofd|html?|shtml|jsp|aspx?|php|txt|rtf|zip|rar|7z)\s*$", re.I
+)
+
+
+def clean_title(title: str) -> str:
+    """A title as printed: without the file extension an attachment's link text often keeps."""
+    cleaned = title.strip()
+    while _FILE_EXTENSION.search(cleaned):
+        cleaned = _FILE_EXTENSION.sub("", cleaned).strip()
+    return cleaned or title.strip()
 
 
 def parse_date(text: str | None) -> tuple[int, int | None, int | None] | None:
@@ -109,8 +130,8 @@ def iso_date(text: str | None) -> str | None:
 
 
 def gbt7714(source: Source) -> str:
-    """The GB/T 7714-2015 citation (electronic resource, [EB/OL])."""
-    published = iso_date(source.published)
+    """The GB/T 7714-2015 citation (electronic resource, [EB/OL]), then the preserved copy."""
+    published = source.date
     captured = iso_date(source.captured_at)
     dates = (f"({published})" if published else "") + (f"[{captured}]" if captured else "")
     parts = [f"{source.author}. {source.display_title}[EB/OL]."]
@@ -118,6 +139,8 @@ def gbt7714(source: Source) -> str:
         parts.append(f"{dates}.")
     if source.url:
         parts.append(f"{source.url}.")
+    if source.preserved_url:
+        parts.append(f"存档: {source.preserved_url}.")
     return " ".join(parts)
 
 
@@ -136,9 +159,7 @@ def apa(source: Source) -> str:
     description = "Annual report on government information disclosure"
     if source.year:
         description += f", {source.year}"
-    text = (
-        f"{source.author}. ({_apa_date(source.published)}). {source.display_title} [{description}]."
-    )
+    text = f"{source.author}. ({_apa_date(source.date)}). {source.display_title} [{description}]."
     if source.site_name and source.site_name != source.author:
         text += f" {source.site_name}."
     captured = parse_date(source.captured_at)
@@ -147,6 +168,8 @@ def apa(source: Source) -> str:
         text += f" Retrieved {MONTHS[month - 1]} {day}, {year}, from {source.url}"
     elif source.url:
         text += f" {source.url}"
+    if source.preserved_url:
+        text += f" (archived copy: {source.preserved_url})"
     return text
 
 
@@ -179,12 +202,9 @@ def bibtex(source: Source) -> str:
         ("author", "{" + bibtex_escape(source.author) + "}"),  # a corporate author: keep it whole
         ("title", "{" + bibtex_escape(source.display_title) + "}"),
     ]
-    published = parse_date(source.published)
-    if published:
-        fields.append(("year", str(published[0])))
-        fields.append(("date", iso_date(source.published)))
-    elif source.year:
-        fields.append(("year", str(source.year + 1)))  # reports come out the year after
+    if source.date:  # no guessed year: the same date, or none, as the other styles
+        fields.append(("year", source.date[:4]))
+        fields.append(("date", source.date))
     if source.site_name:
         fields.append(("publisher", bibtex_escape(source.site_name)))
     if source.url:
@@ -217,6 +237,67 @@ def archive_note(source: Source) -> str:
     return text
 
 
+def _ris_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    parts = iso.split("-")
+    return "/".join(parts + [""] * (3 - len(parts))) if len(parts) < 3 else "/".join(parts)
+
+
+def ris(source: Source) -> str:
+    """An RIS record (Zotero, EndNote): a government document with its archived copy."""
+    lines = [("TY", "GOVDOC"), ("ID", f"nianbao-{source.report_id}"), ("AU", source.author)]
+    lines.append(("TI", source.display_title))
+    if source.date:
+        lines += [("PY", source.date[:4]), ("DA", _ris_date(source.date))]
+    if source.site_name:
+        lines.append(("PB", source.site_name))
+    if source.preserved_url:
+        lines.append(("UR", source.preserved_url))
+    if source.url:
+        lines.append(("UR", source.url))
+    if (captured := iso_date(source.captured_at)) is not None:
+        lines.append(("Y2", _ris_date(captured)))
+    if note := archive_note(source):
+        lines.append(("N1", note))
+    lines += [("LA", "zh"), ("ER", "")]
+    return "\n".join(f"{tag}  - {' '.join(str(value).split())}".rstrip() for tag, value in lines)
+
+
+def _date_parts(iso: str | None) -> dict | None:
+    if not iso:
+        return None
+    return {"date-parts": [[int(part) for part in iso.split("-")]]}
+
+
+def csl_json(source: Source) -> dict:
+    """A CSL-JSON item (Zotero, Pandoc, citeproc): the report, its URL and its archived copy."""
+    item = {
+        "id": f"nianbao-{source.report_id}",
+        "type": "report",
+        "title": source.display_title,
+        "author": [{"literal": source.author}],
+        "genre": "政府信息公开工作年度报告",
+        "language": "zh-CN",
+        "URL": source.url,
+        "publisher": source.site_name,
+        "issued": _date_parts(source.date),
+        "accessed": _date_parts(iso_date(source.captured_at)),
+        "archive": "nianbao",
+        "archive_location": source.preserved_url or source.record_id,
+        "note": archive_note(source) or None,
+    }
+    return {key: value for key, value in item.items() if value}
+
+
 def all_styles(source: Source) -> dict[str, str]:
-    """``{'gbt7714': …, 'apa': …, 'bibtex': …}``."""
-    return {"gbt7714": gbt7714(source), "apa": apa(source), "bibtex": bibtex(source)}
+    """``{'gbt7714': …, 'apa': …, 'bibtex': …, 'ris': …, 'csl_json': …}``, all text."""
+    import json
+
+    return {
+        "gbt7714": gbt7714(source),
+        "apa": apa(source),
+        "bibtex": bibtex(source),
+        "ris": ris(source),
+        "csl_json": json.dumps([csl_json(source)], ensure_ascii=False, indent=2),
+    }

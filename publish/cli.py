@@ -13,12 +13,15 @@ def cli() -> None:
 @cli.command("prepare")
 @click.argument("db_path", type=click.Path(exists=True, dir_okay=False))
 def prepare_command(db_path: str) -> None:
-    """Add the views, label and region tables and the full-text index to DB_PATH (idempotent)."""
-    from publish.views import prepare
+    """Build the publication tables, places and search index in DB_PATH (idempotent).
+
+    Run after every extraction; `serve` only reads the database.
+    """
+    from publish.prepare import prepare
 
     summary = prepare(db_path)
     click.echo(
-        f"{db_path}: views {', '.join(summary['views'])}; {summary['regions']} regions; "
+        f"{db_path}: tables {', '.join(summary['tables'])}; {summary['regions']} regions; "
         f"{summary['indexed']} reports indexed for search"
     )
 
@@ -32,14 +35,14 @@ def prepare_command(db_path: str) -> None:
     type=click.Path(exists=True, file_okay=False),
     help="Where the WARC files are (default: $NIANBAO_ARCHIVE_DIR, else as recorded in the database).",
 )
-@click.option("--no-prepare", is_flag=True, help="Serve as is (a read-only copy already prepared).")
-def serve_command(
-    db_path: str, port: int, host: str, archive_dir: str | None, no_prepare: bool
-) -> None:
-    """Prepare DB_PATH and serve it in Datasette with the nianbao plugin."""
+def serve_command(db_path: str, port: int, host: str, archive_dir: str | None) -> None:
+    """Serve DB_PATH (prepared, opened immutable: no byte changes) in Datasette."""
     from publish.serve import serve
 
-    serve(db_path, host=host, port=port, archive_dir=archive_dir, run_prepare=not no_prepare)
+    try:
+        serve(db_path, host=host, port=port, archive_dir=archive_dir)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @cli.command("pywb")

@@ -10,7 +10,8 @@ record from its WARC file and answers with the payload bytes as archived:
   ``WARC-Payload-Digest`` (also sent as ``X-Archive-Payload-Digest``). A client that does not
   accept the coding gets the decoded bytes instead, marked ``X-Archive-Decoded-From: <coding>``;
   ``?decoded=1`` asks for that explicitly. Bytes that cannot be decoded are sent as stored, as
-  an ``application/octet-stream`` download.
+  an ``application/octet-stream`` download, and so are bytes that would decode to more than
+  :data:`MAX_DECODED_BYTES` (the server never inflates past that, see :mod:`publish.decoding`).
 - **Original type.** ``Content-Type`` is the archived response's own (``text/html;
   charset=GBK`` stays GBK). HTML, PDF, images and plain text open inline; other types (DOC,
   DOCX, WPS, XLS, ZIP …) download under the file name the URL or the original
@@ -37,16 +38,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from archive.layout import resolve_archive_path
-from archive.reader import ArchivedRecord, decode_content
+from archive.reader import ArchivedRecord
+from publish.decoding import TooLarge, bounded_decode
 
 UUID = re.compile(
     r"^(?:<?urn:uuid:)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})>?$"
 )
 CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 INLINE_TYPES = ("text/html", "application/xhtml+xml", "application/pdf", "text/plain", "image/")
+# The most a stored body is ever inflated to on the server. Past it the stored (still coded)
+# bytes are sent as a download: a 4 KB gzip body can claim gigabytes.
+MAX_DECODED_BYTES = 32 * 1024 * 1024
 
 
 def record_uuid(record_id: str | None) -> str | None:
@@ -172,15 +177,39 @@ def _ascii(value: str) -> str:
     return re.sub(r"[^\x20-\x7e]", lambda m: quote(m.group(0), safe=""), value)
 
 
+def _text_of(raw: bytes, charset: str | None = None) -> str:
+    """Bytes of a file name as text: the declared charset, else UTF-8, else GB18030 (GBK)."""
+    for encoding in filter(None, (charset, "utf-8", "gb18030")):
+        try:
+            return raw.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("utf-8", "replace")
+
+
+def decode_filename(value: str, charset: str | None = None) -> str:
+    """A file name from a header or URL: %-escapes and raw GBK/UTF-8 bytes decoded.
+
+    HTTP headers are read as UTF-8, else Latin-1, so a GBK name arrives as Latin-1 mojibake
+    (ÁÄ³ÇÊÐ…): its code points are the original bytes, decoded again here.
+    """
+    raw = value.encode("latin-1") if all(ord(c) < 256 for c in value) else value.encode()
+    return _text_of(unquote_to_bytes(raw), charset)
+
+
 def download_name(record: ArchivedRecord) -> str:
     """The file name the original response gave (Content-Disposition), else the URL's last part."""
     disposition = record.http_header("Content-Disposition") or ""
-    match = re.search(r"filename\*\s*=\s*[^']*'[^']*'([^;]+)", disposition) or re.search(
-        r'filename\s*=\s*"?([^";]+)"?', disposition
-    )
-    name = unquote(match.group(1).strip()) if match else ""
+    extended = re.search(r"filename\*\s*=\s*([^']*)'[^']*'([^;]+)", disposition)
+    plain = re.search(r'filename\s*=\s*"?([^";]+)"?', disposition)
+    if extended:  # RFC 5987: charset'language'%-encoded bytes
+        name = decode_filename(extended.group(2).strip(), extended.group(1).strip() or None)
+    elif plain:
+        name = decode_filename(plain.group(1).strip())
+    else:
+        name = ""
     if not name:
-        name = unquote(urlsplit(record.target_uri or "").path.rsplit("/", 1)[-1])
+        name = decode_filename(urlsplit(record.target_uri or "").path.rsplit("/", 1)[-1])
     name = re.sub(r'[\x00-\x1f\x7f"\\/]+', "_", name).strip(". ") or "original"
     return name[:150]
 
@@ -238,10 +267,12 @@ def original_response(
             headers["Content-Encoding"] = ", ".join(codings)
         else:
             try:
-                body = decode_content(body, original_coding)
+                body = bounded_decode(body, codings, MAX_DECODED_BYTES)
                 headers["X-Archive-Decoded-From"] = ", ".join(codings)
-            except (ValueError, ImportError):
+            except ValueError as error:  # TooLarge, an unknown coding or a damaged body
                 headers["X-Archive-Content-Encoding"] = _ascii(original_coding or "")
+                if isinstance(error, TooLarge):
+                    headers["X-Archive-Not-Decoded"] = f"larger than {MAX_DECODED_BYTES} bytes"
                 content_type, download = "application/octet-stream", True
 
     media_type = content_type.split(";")[0].strip().lower()

@@ -1,42 +1,35 @@
-"""The nianbao Datasette plugin: preserved originals, citation pages, Chinese full-text search.
+"""The nianbao Datasette plugin: its hooks. The pages live in their own modules.
 
-Routes:
+Routes (each page also answers as ``.json``):
 
-- ``/-/original/<record id>`` — an archived document exactly as captured (:mod:`publish.originals`)
-- ``/-/cite/<report id>`` — a report's citation page; ``.bib`` gives the BibTeX entry alone
+- ``/-/report/<report id>`` — a report as printed, checks explained (:mod:`publish.report_page`)
+- ``/-/cite/<report id>`` — citations; ``.bib`` and ``.ris`` give the entry alone
+  (:mod:`publish.pages`)
 - ``/-/search?q=`` — reports containing every term, with the passage it occurs in
+- ``/-/archived/<record id>`` — a preserved copy inside a banner saying what it is;
+  ``/-/original/<record id>`` — the bytes as captured (:mod:`publish.archived`)
+- ``/-/metadata``, ``/-/databases`` — Datasette's, without server paths (:mod:`publish.safety`)
 
-and ``?_search=`` on the ``reports`` table uses the same trigram/substring matching, so the
-table's own search box, facets and CSV export work for Chinese. Cells link every report to its
-citation page and its preserved copy.
-
-Configuration (``plugins.nianbao`` in the metadata): ``database`` (default ``nianbao``, else the
-first database with a ``reports`` table) and ``archive_dir`` (default: the ``NIANBAO_ARCHIVE_DIR``
-environment variable, else the directories recorded in the database, see
-:func:`publish.originals.recorded_archive_dirs`).
+``?_search=`` on ``reports`` uses the same trigram/substring matching, so the table's own
+search box, facets and CSV export work for Chinese. Cells link every report to its page, its
+citation and its preserved copy. Configuration: see :mod:`publish.site`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
 from pathlib import Path
-from urllib.parse import quote, unquote
 
 from datasette import hookimpl
 from datasette.filters import FilterArguments
-from datasette.utils import tilde_decode, tilde_encode
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from archive.layout import ARCHIVE_DIR_ENV
-from archive.reader import ArchiveReadError, read_record
-from publish import citations, originals, search
+from publish import charts, rules, safety, search
+from publish.archived import archived_view, original_view
+from publish.pages import cite_view, search_view
+from publish.report_page import report_view
+from publish.site import PLUGIN, archived_path, cite_path, database_name, report_path
 
-logger = logging.getLogger(__name__)
-
-PLUGIN = "nianbao"
 SECTION_PREVIEW = 24
 VIEW_TABLES = {
     "report_requests_summary",
@@ -46,173 +39,17 @@ VIEW_TABLES = {
 }
 
 
-def url_var(request, name: str) -> str:
-    """A path part as sent: routes see it still %-encoded, or ~-encoded after Datasette's redirect."""
-    value = unquote(request.url_vars[name])
-    return tilde_decode(value) if "~" in value else value
-
-
-def _config(datasette) -> dict:
-    return datasette.plugin_config(PLUGIN) or {}
-
-
-def database_name(datasette) -> str | None:
-    """The database holding the reports (None if this Datasette serves none)."""
-    configured = _config(datasette).get("database")
-    if configured:
-        return configured
-    if "nianbao" in datasette.databases:
-        return "nianbao"
-    for name, database in datasette.databases.items():
-        if database.path and name != "_internal":
-            return name
-    return None
-
-
-def reports_database(datasette):
-    name = database_name(datasette)
-    if name is None or name not in datasette.databases:
-        raise NotFound("This Datasette serves no reports database")
-    return datasette.get_database(name)
-
-
-def archive_dirs(datasette, conn, db_path) -> list[Path]:
-    configured = _config(datasette).get("archive_dir") or os.environ.get(ARCHIVE_DIR_ENV)
-    if configured:
-        return [Path(configured)]
-    return originals.recorded_archive_dirs(conn, db_path)
-
-
-# --- /-/original ------------------------------------------------------------------------------
-
-
-async def original_view(request, datasette):
-    record_id = url_var(request, "record_id")
-    database = reports_database(datasette)
-
-    def find(conn):
-        located = originals.locate(conn, record_id)
-        if located is None:
-            return None, None
-        try:
-            return located, originals.find_archive_file(
-                archive_dirs(datasette, conn, database.path), located.warc_filename
-            )
-        except ValueError:
-            return located, None
-
-    located, path = await database.execute_fn(find)
-    if located is None:
-        raise NotFound("No archived document with that record id")
-    if path is None:
-        raise NotFound(f"The archive file {located.warc_filename} is not in the archive directory")
-    try:
-        record = await asyncio.get_running_loop().run_in_executor(
-            None, read_record, path, located.warc_offset
-        )
-    except (ArchiveReadError, ValueError, OSError):
-        logger.exception("cannot read %s at %s", path, located.warc_offset)
-        return Response.text(
-            "The archived record could not be read (see the server log).", status=500
-        )
-    if originals.record_uuid(record.record_id) != originals.record_uuid(
-        located.record_id
-    ) or record.rec_type not in (
-        "response",
-        "resource",
-    ):
-        raise NotFound("The archive holds a different record at that place")
-    status, headers, body, content_type = originals.original_response(
-        record,
-        request.headers.get("accept-encoding"),
-        decoded=request.args.get("decoded") == "1",
-        download=request.args.get("download") == "1",
-    )
-    return Response(body, status=status, headers=headers, content_type=content_type)
-
-
-# --- /-/cite ----------------------------------------------------------------------------------
-
-
-async def cite_view(request, datasette):
-    report_id = url_var(request, "report_id")
-    database = reports_database(datasette)
-    rows = (await database.execute("select * from reports where id = ?", [report_id])).rows
-    if not rows:
-        raise NotFound("No report with that id")
-    report = dict(rows[0])
-    preserved = None
-    if report.get("warc_record_id"):
-        preserved = datasette.absolute_url(
-            request, datasette.urls.path(originals.original_path(report["warc_record_id"]))
-        )
-    source = citations.Source.from_report(report, preserved)
-    styles = citations.all_styles(source)
-    if request.url_vars.get("ext") == ".bib":
-        return Response(styles["bibtex"] + "\n", content_type="text/plain; charset=utf-8")
-    documents = (
-        await database.execute(
-            "select record_id, url, content_type, source_type, role, captured_at, payload_digest, warc_filename "
-            "from documents where report_id = ? order by role = 'source' desc, captured_at",
-            [report_id],
-        )
-    ).rows
-    return Response.html(
-        await datasette.render_template(
-            "nianbao_cite.html",
-            {
-                "report": report,
-                "source": source,
-                "styles": styles,
-                "preserved_url": preserved,
-                "database_name": database.name,
-                "documents": [
-                    {**dict(d), "original": originals.original_path(d["record_id"])}
-                    for d in documents
-                ],
-                "original": originals.original_path(report["warc_record_id"])
-                if report.get("warc_record_id")
-                else None,
-                "report_url": datasette.urls.row(database.name, "reports", report_id),
-            },
-            request=request,
-        )
-    )
-
-
-# --- /-/search --------------------------------------------------------------------------------
-
-
-async def search_view(request, datasette):
-    query = (request.args.get("q") or "").strip()
-    database = reports_database(datasette)
-    results = await search.search_reports(database, query) if query else []
-    for result in results:
-        result["original"] = (
-            originals.original_path(result["warc_record_id"]) if result["warc_record_id"] else None
-        )
-    return Response.html(
-        await datasette.render_template(
-            "nianbao_search.html",
-            {
-                "q": query,
-                "terms": search.split_terms(query),
-                "results": results,
-                "database_name": database.name,
-                "min_trigram": search.MIN_TRIGRAM,
-                "table_url": datasette.urls.table(database.name, "reports"),
-            },
-            request=request,
-        )
-    )
-
-
 @hookimpl
 def register_routes():
+    # Not at import: this module is imported while datasette.plugins is still loading.
+    safety.quiet_rich()  # every 404 was a 500 with rich 15: see publish.safety
     return [
         (r"^/-/original/(?P<record_id>[^/]+)$", original_view),
-        (r"^/-/cite/(?P<report_id>[^/]+?)(?P<ext>\.bib)?$", cite_view),
-        (r"^/-/search$", search_view),
+        (r"^/-/archived/(?P<record_id>[^/]+?)(?P<format>\.json)?$", archived_view),
+        (r"^/-/cite/(?P<report_id>[^/]+?)(?P<format>\.bib|\.ris|\.json)?$", cite_view),
+        (r"^/-/report/(?P<report_id>[^/]+?)(?P<format>\.json)?$", report_view),
+        (r"^/-/search(?P<format>\.json)?$", search_view),
+        *safety.ROUTES,
     ]
 
 
@@ -222,7 +59,7 @@ def filters_from_request(request, database, table, datasette):
     if table != "reports" or database != database_name(datasette):
         return None
     query = request.args.get("_search")
-    where, params = search.match_clause(query or "", id_column="id")
+    where, params = search.match_clause(query or "", rowid_column="[reports].rowid")
     context = {"supports_search": True, "search": query or ""}
     if where is None:
         return FilterArguments([], {}, [], context)
@@ -236,27 +73,25 @@ def _get(row, key: str):
         return None
 
 
-def cite_path(report_id) -> str:
-    return f"/-/cite/{quote(str(report_id), safe='')}"
-
-
 def _link(href: str, text: str) -> str:
     return f'<a href="{escape(href)}">{escape(text)}</a>'
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Link reports to their citation page and preserved copy, and record ids to the copy."""
+    """Link reports to their page, citation and preserved copy, and record ids to the copy."""
     if value is None or database != database_name(datasette):
         return None
     urls = datasette.urls
-    if table == "reports" and column == "title":
-        links = [_link(urls.path(cite_path(_get(row, "id"))), "引用 cite")]
+    if table in ("reports", "report_requests_summary") and column == "title":
+        report_id = _get(row, "id") or _get(row, "report_id")
+        links = [
+            _link(urls.path(report_path(report_id)), "报告页 report"),
+            _link(urls.path(cite_path(report_id)), "引用 cite"),
+        ]
         if _get(row, "warc_record_id"):
             links.append(
-                _link(
-                    urls.path(originals.original_path(_get(row, "warc_record_id"))), "原件 original"
-                )
+                _link(urls.path(archived_path(_get(row, "warc_record_id"))), "原件 original")
             )
         return Markup(f"{escape(value)}<br><small>{' · '.join(links)}</small>")
     if table == "reports" and column.startswith("section_") and isinstance(value, str):
@@ -265,21 +100,26 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(
             f"<details><summary>{escape(head)}… ({len(value)} 字 chars)</summary>{escape(value)}</details>"
         )
-    if table == "documents" and column == "url" and _get(row, "record_id"):
-        shown = escape(value)
-        if str(value).startswith(("http://", "https://")):
-            shown = Markup(
-                f'<a href="{escape(value)}" rel="nofollow noreferrer">{escape(value)}</a>'
-            )
-        original = _link(
-            urls.path(originals.original_path(_get(row, "record_id"))), "原件 original"
+    if column in ("url", "source_url", "page_url") and isinstance(value, str):
+        href = safety.safe_href(value)
+        shown = (
+            Markup(f'<a href="{escape(href)}" rel="nofollow noreferrer">{escape(value)}</a>')
+            if href
+            else escape(value)
         )
-        return Markup(f"{shown}<br><small>{original}</small>")
+        if table == "documents" and _get(row, "record_id"):
+            archived = _link(urls.path(archived_path(_get(row, "record_id"))), "原件 original")
+            return Markup(f"{shown}<br><small>{archived}</small>")
+        return Markup(shown)
+    if column == "rule" and table == "checks" and value in rules.RULES:
+        # Readers see the check's Chinese name; the English key stays in the data and the API.
+        return Markup(f"{escape(rules.rule_name(value))}<br><small>{escape(value)}</small>")
     if column == "warc_record_id" or (table == "documents" and column == "record_id"):
-        return Markup(_link(urls.path(originals.original_path(str(value))), str(value)))
+        return Markup(_link(urls.path(archived_path(str(value))), str(value)))
     if (table in VIEW_TABLES or table is None) and column == "report_id":
         links = [
-            _link(urls.row(database, "reports", tilde_encode(str(value))), str(value)),
+            _link(urls.path(report_path(value)), str(value)),
+            _link(urls.row(database, "reports", tilde_encode(str(value))), "字段 fields"),
             _link(urls.path(cite_path(value)), "引用 cite"),
         ]
         return Markup(" · ".join(links))
@@ -296,6 +136,40 @@ def menu_links(datasette):
     return links
 
 
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def static_name() -> str:
+    """The name Datasette serves this package's static/ under: the distribution's name when
+    installed (``nianbao``), the module's (``publish``) when registered by hand."""
+    from datasette.plugins import get_plugins
+
+    for plugin in get_plugins():
+        if plugin["static_path"] and Path(plugin["static_path"]).resolve() == STATIC_DIR:
+            return plugin["name"]
+    return PLUGIN
+
+
 @hookimpl
 def extra_css_urls(datasette):
-    return [datasette.urls.static_plugins("publish", "nianbao.css")]
+    return [datasette.urls.static_plugins(static_name(), "nianbao.css")]
+
+
+@hookimpl
+def prepare_connection(conn):
+    safety.harden_connection(conn)
+
+
+@hookimpl
+def actor_from_request(datasette, request):
+    return charts.chart_actor(datasette, request)
+
+
+@hookimpl(trylast=True)  # called last, so it has the last word on the chart queries
+def permission_allowed(actor, action):
+    return charts.allows(actor, action)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return safety.bom_wrapper

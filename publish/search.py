@@ -46,25 +46,30 @@ def fts_phrase(term: str) -> str:
 
 
 def match_clause(
-    query: str, id_column: str = "id", prefix: str = "nianbao_q"
+    query: str, rowid_column: str = "rowid", prefix: str = "nianbao_q"
 ) -> tuple[str | None, dict]:
     """SQL that is true for the rows whose report contains every term of ``query``.
 
-    Returns ``(sql, params)`` to AND into a ``where`` over a table whose report id is in
-    ``id_column``, or ``(None, {})`` for a query with no terms.
+    Returns ``(sql, params)`` to AND into a ``where`` over a table whose ``rowid_column`` holds
+    the report's rowid (the index's rowid is the report's), or ``(None, {})`` for no terms.
+    A long term tests membership in the index's matches (integers: cheap to collect even
+    when every report matches); a short one looks up this row's text only, so a scan in the
+    page's order stops as soon as it has a page of matches. The ``+`` keeps SQLite from
+    driving the query from these terms instead of from the page's sort order.
     """
     clauses, params = [], {}
     for i, term in enumerate(split_terms(query)):
         name = f"{prefix}{i}"
         if len(term) >= MIN_TRIGRAM:
             clauses.append(
-                f"{id_column} in (select report_id from [{FTS_TABLE}] where [{FTS_TABLE}] match :{name})"
+                f"+{rowid_column} in (select rowid from [{FTS_TABLE}] where [{FTS_TABLE}] match :{name})"
             )
             params[name] = fts_phrase(term)
         else:
             clauses.append(
-                f"{id_column} in (select report_id from [{FTS_TABLE}] where "
-                f"instr(lower(title), :{name}) or instr(lower(agency), :{name}) or instr(lower(body), :{name}))"
+                f"exists (select 1 from [{FTS_TABLE}] f where f.rowid = {rowid_column} and "
+                f"(instr(lower(f.title), :{name}) or instr(lower(f.agency), :{name}) "
+                f"or instr(lower(f.body), :{name})))"
             )
             params[name] = term.lower()
     if not clauses:
@@ -93,15 +98,29 @@ def snippet(text: str, terms: list[str], width: int = 40) -> str:
 
 async def search_reports(db, query: str, limit: int = 100) -> list[dict]:
     """Reports matching ``query`` (newest first) with a highlighted snippet; ``db`` is a Datasette
-    ``Database``."""
-    where, params = match_clause(query, id_column="f.report_id")
+    ``Database``.
+
+    The matches are ordered in the narrow ``report_requests_summary`` (its index on year,
+    agency, id and rowid lets a common word stop after ``limit`` rows) and only the shown
+    reports' text is read.
+    """
+    where, params = match_clause(query, rowid_column="s.fts_rowid")
     if where is None:
         return []
     sql = (
-        f"select r.id, r.title, r.agency, r.year, r.source_type, r.warc_record_id, f.body "
-        f"from [{FTS_TABLE}] f join reports r on r.id = f.report_id where {where} "
-        f"order by r.year desc, r.agency, r.id limit {int(limit)}"
+        "select s.report_id as id, s.title, s.agency, s.year, s.source_type, s.warc_record_id, "
+        "s.fts_rowid "
+        f"from report_requests_summary s where {where} "
+        f"order by s.year desc, s.agency desc, s.report_id desc limit {int(limit)}"
     )
+    rows = [dict(row) for row in (await db.execute(sql, params)).rows]
+    if not rows:
+        return []
+    marks = ", ".join("?" * len(rows))
+    bodies = await db.execute(
+        f"select rowid, body from [{FTS_TABLE}] where rowid in ({marks})",
+        [row["fts_rowid"] for row in rows],
+    )
+    text = {row["rowid"]: row["body"] or "" for row in bodies.rows}
     terms = split_terms(query)
-    results = await db.execute(sql, params)
-    return [{**dict(row), "snippet": snippet(row["body"] or "", terms)} for row in results.rows]
+    return [{**row, "snippet": snippet(text.get(row["fts_rowid"], ""), terms)} for row in rows]

@@ -87,6 +87,8 @@ def main() -> int:
             command += ["-s", f"{name}={value}"]
         run(command, env=crawl_env(server.proxy_url))
     run([sys.executable, "-m", "extract", str(warc_dir), "--db", str(db)])
+    # The server only reads (immutable): what it shows is built here, once.
+    run([sys.executable, "-m", "publish", "prepare", str(db)])
     print(f"\nWARC files: {warc_dir}\nDatabase:   {db}")
     serve = [sys.executable, "-m", "publish", "serve", str(db), "--port", str(args.port)]
     if args.serve and sys.stdin.isatty():
@@ -95,7 +97,6 @@ def main() -> int:
             subprocess.run(serve, cwd=ROOT)
     else:
         # Off a terminal (a script, CI) a server that never ends would hang whoever called us.
-        run([sys.executable, "-m", "publish", "prepare", str(db)])
         print(f"Browse it:  {' '.join(serve)}  → http://127.0.0.1:{args.port}/")
     return 0
 

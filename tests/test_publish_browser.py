@@ -1,5 +1,7 @@
 """The site as a person uses it, in headless Chromium: search, a report, its citation, the
-preserved PDF and page, the charts. Screenshots go to tests/output/ for review."""
+preserved PDF and page, one county over the years, reports that do not add up, two agencies
+side by side, a CSV for Excel, the charts. Every page a test visits must load every
+sub-resource without a 4xx/5xx answer. Screenshots go to tests/output/ for review."""
 
 from __future__ import annotations
 
@@ -66,11 +68,21 @@ def browser():
 @pytest.fixture
 def page(browser):
     OUTPUT.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    failed = []
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(f"{response.status} {response.url}") if response.status >= 400 else None
+        ),
+    )
     yield page
     context.close()
+    assert not failed, f"answers with an error status: {failed}"
 
 
 def test_search_report_citation_and_preserved_pdf(site, page, published):
@@ -84,10 +96,12 @@ def test_search_report_citation_and_preserved_pdf(site, page, published):
     assert page.locator("mark", has_text="依申请公开").count() >= 1
     page.screenshot(path=OUTPUT / "publish-search.png", full_page=True)
 
-    results.filter(has_text="安丘市卫生健康局2020年").click()
-    page.wait_for_url("**/nianbao/reports/anqiu2020")
-    page.screenshot(path=OUTPUT / "publish-report.png")
-    page.locator("td.col-title a", has_text="引用 cite").click()
+    page.locator("li", has_text="安丘市卫生健康局2020年").locator("a", has_text="报告页").click()
+    page.wait_for_url("**/-/report/anqiu2020")
+    assert page.locator("h1").inner_text() == "安丘市卫生健康局2020年政府信息公开工作年度报告"
+    assert page.locator("table.nianbao-printed").count() >= 3
+    page.screenshot(path=OUTPUT / "publish-report.png", full_page=True)
+    page.click("#cite-link")
     page.wait_for_url("**/-/cite/anqiu2020")
     capture = published.captures["anqiu2020"]
     gbt = page.locator("#cite-gbt7714").input_value()
@@ -95,18 +109,19 @@ def test_search_report_citation_and_preserved_pdf(site, page, published):
         "安丘市卫生健康局. 安丘市卫生健康局2020年政府信息公开工作年度报告[EB/OL]. (2021-01-28)[2024-05-01]. "
     )
     assert capture.url in gbt
+    page.click("button[data-target=cite-gbt7714]")
+    assert page.locator("button[data-target=cite-gbt7714]").inner_text() == "已复制 Copied"
     page.screenshot(path=OUTPUT / "publish-cite.png", full_page=True)
 
-    with page.expect_response(lambda r: "/-/original/" in r.url) as answer:
-        page.click("#preserved-link")
-    response = answer.value
+    page.click("#preserved-link")
+    page.wait_for_url("**/-/archived/*")
+    assert "存档副本" in page.locator(".nianbao-banner").inner_text()
+    frame = page.locator("iframe.nianbao-original")
+    original = site + frame.get_attribute("src")
+    response = page.request.get(original)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
-    # The viewer replaces the document, so fetch what the link serves alongside: the archived bytes.
-    assert page.request.get(response.url).body() == capture.body
+    assert response.body() == capture.body  # the archived bytes
     page.wait_for_timeout(500)
-    assert any(
-        frame.url.startswith("chrome-extension://") for frame in page.frames
-    )  # the PDF viewer opened it
     page.screenshot(path=OUTPUT / "publish-pdf.png")
 
 
@@ -116,6 +131,9 @@ def test_preserved_page_shows_its_text_but_runs_no_script(site, page, published)
     page.on("console", lambda message: messages.append(message.text))
     page.goto(f"{site}/-/cite/changle2020")
     page.click("#preserved-link")
+    page.wait_for_url("**/-/archived/*")
+    page.screenshot(path=OUTPUT / "publish-archived-banner.png", full_page=True)
+    page.goto(site + page.locator("iframe.nianbao-original").get_attribute("src"))
     page.wait_for_selector("#zoom")
     assert (
         page.title() == "昌乐县卫生健康局2020年政府信息公开工作年度报告"
@@ -129,18 +147,52 @@ def test_preserved_page_shows_its_text_but_runs_no_script(site, page, published)
     assert capture.encoding == "gzip"
 
 
+def test_one_county_over_the_years_and_two_agencies_side_by_side(site, page):
+    page.goto(site + "/nianbao/place_requests_by_year")
+    page.fill("input[name=place]", "昌乐")
+    page.click("input[type=submit]")
+    page.wait_for_url("**place=*")
+    first_column = "table.rows-and-columns tbody tr td:first-child"
+    years = page.locator(first_column).all_inner_texts()
+    assert [y.strip() for y in years] == ["2019", "2020", "2022"]
+    page.screenshot(path=OUTPUT / "publish-county-years.png", full_page=True)
+    page.goto(site + "/nianbao/compare_agencies")
+    page.fill("input[name=agencies]", "昌乐县 安丘市")
+    page.fill("input[name=year]", "2020")
+    page.click("input[type=submit]")
+    page.wait_for_url("**agencies=*")
+    agencies = {a.strip() for a in page.locator(first_column).all_inner_texts()}
+    assert agencies == {"昌乐县卫生健康局", "安丘市卫生健康局"}
+    page.screenshot(path=OUTPUT / "publish-compare.png", full_page=True)
+
+
+def test_reports_that_do_not_add_up_and_why_then_csv_for_excel(site, page):
+    page.goto(site + "/nianbao/inconsistent_reports?year=&place=")
+    page.locator("td.col-report_id a", has_text="changle2022").first.click()
+    page.wait_for_url("**/-/report/changle2022")
+    assert "申请收支平衡" in page.locator("#failed-checks + ul").inner_text()
+    assert page.locator("td.failing").count() == 4
+    page.screenshot(path=OUTPUT / "publish-failing-check.png", full_page=True)
+    with page.expect_download() as download:
+        page.locator("a", has_text="CSV（Excel）").click()
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith(b"\xef\xbb\xbf") and "本年新收" in content.decode("utf-8-sig")
+
+
 def test_table_search_and_charts_render(site, page):
     page.goto(site + "/nianbao/reports")
     page.fill("input[name=_search]", "复议")
     page.press("input[name=_search]", "Enter")
     page.wait_for_url("**_search=*")
     assert page.locator("td.col-id").count() == 7
+    title = page.locator("td.col-title").first
+    assert title.bounding_box()["width"] > 150  # the stylesheet loaded: titles are readable
     page.goto(site + "/-/dashboards/nianbao")
-    for chart in ("requests-by-year", "outcomes-by-year", "outcome-share"):
+    for chart in ("requests-by-year", "outcomes-by-year", "outcome-share", "requests-by-region"):
         page.wait_for_selector(f"#chart-{chart} canvas, #chart-{chart} svg")
     page.wait_for_timeout(500)
     page.screenshot(path=OUTPUT / "publish-charts.png", full_page=True)
-    page.select_option("select#agency", "昌乐县卫生健康局")
+    page.fill("input#agency", "卫生健康")
     page.click("input[type=submit]")
     page.wait_for_url("**agency=*")
     page.wait_for_selector("#chart-requests-by-year canvas, #chart-requests-by-year svg")

@@ -28,6 +28,7 @@ from extract import db as store
 from imitation.seeds import GOLD_DIR
 from imitation.seeds import SEEDS_DIR as SEEDS
 from nianbao.format import parse_key, section_titles
+from publish.prepare import prepare
 
 STARTED = datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
 SCRIPT = "<script>document.title = 'SCRIPT RAN'; window.parent.postMessage('ran', '*');</script>"
@@ -215,6 +216,7 @@ def build_published(root: Path) -> Published:
             )
             rows.append((report_id, gold, text, year, shape))
     _write_database(published, rows)
+    prepare(published.db_path)  # as make demo/crawl do: the server only reads
     return published
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -274,3 +275,47 @@ def test_accept_encoding_parsing():
     assert not originals.accepts("gzip;q=0, br", "gzip")
     assert originals.accepts("*", "gzip") and originals.accepts("x-gzip", "gzip")
     assert not originals.accepts(None, "gzip") and not originals.accepts("identity", "br")
+
+
+def _record_with(disposition: str | None, url: str = "http://x.gov.cn/files/a.zip"):
+    from archive.reader import ArchivedRecord
+
+    headers = [("Content-Type", "application/zip")]
+    if disposition is not None:
+        headers.append(("Content-Disposition", disposition))
+    return ArchivedRecord(
+        filename="x.warc.gz",
+        offset=0,
+        length=1,
+        rec_type="response",
+        record_id="<urn:uuid:00000000-0000-4000-8000-000000000002>",
+        target_uri=url,
+        date=None,
+        concurrent_to=None,
+        refers_to=None,
+        payload_digest=None,
+        block_digest=None,
+        http_status=200,
+        http_reason="OK",
+        http_headers=headers,
+        content_type="application/zip",
+        payload=b"PK",
+    )
+
+
+NAME = "聊城市卫生健康委员会2020年政府信息公开工作年度报告.zip"
+
+
+@pytest.mark.parametrize(
+    "disposition, url",
+    [
+        # warcio reads a GBK header as Latin-1: the mojibake of the issue (ÁÄ³ÇÊÐ…).
+        (f'attachment; filename="{NAME}"'.encode("gbk").decode("latin-1"), "http://x/a.zip"),
+        (f"attachment; filename*=UTF-8''{quote(NAME)}", "http://x/a.zip"),
+        (f"attachment; filename*=GBK''{quote(NAME.encode('gbk'))}", "http://x/a.zip"),
+        (None, "http://x.gov.cn/files/" + quote(NAME.encode("gbk"))),
+        (None, "http://x.gov.cn/files/" + quote(NAME)),
+    ],
+)
+def test_download_names_in_gbk_or_rfc_5987_are_decoded(disposition, url):
+    assert originals.download_name(_record_with(disposition, url)) == NAME

@@ -116,12 +116,12 @@ def test_snippets_highlight_the_term_and_escape_the_text():
 
 def test_match_clause_quotes_terms_and_routes_short_ones_to_substring_search():
     assert search.split_terms('行政"复议 复议') == ["行政", "复议"]  # quotes split, repeats dropped
-    sql, params = search.match_clause('"公开出版物" Ab', id_column="r.id")
+    sql, params = search.match_clause('"公开出版物" Ab', rowid_column="r.rowid")
     assert params == {"nianbao_q0": '"公开出版物"', "nianbao_q1": "ab"}
-    assert sql.startswith("r.id in (select report_id from [reports_fts]")
+    assert sql.startswith("+r.rowid in (select rowid from [reports_fts]")
     sql, params = search.match_clause("行政复议 信访")
     assert params == {"nianbao_q0": '"行政复议"', "nianbao_q1": "信访"}
-    assert "match :nianbao_q0" in sql and "instr(lower(body), :nianbao_q1)" in sql
+    assert "match :nianbao_q0" in sql and "instr(lower(f.body), :nianbao_q1)" in sql
     assert search.match_clause("   ") == (None, {})
 
 

@@ -74,14 +74,15 @@ def test_units_are_named_where_numbers_are_counts_or_money():
 def test_reports_table_page_has_sort_facets_and_label(datasette):
     data = get(datasette, "/nianbao/reports.json").json()
     assert "sorted by year descending" in data["human_description_en"]
-    assert set(data["facet_results"]) == {
+    assert set(data["facet_results"]) == {"year", "checks_failed"}
+    summary = get(datasette, "/nianbao/report_requests_summary.json").json()
+    assert set(summary["facet_results"]) == {
         "year",
+        "province",
         "level",
         "format_version",
-        "source_type",
         "checks_failed",
     }
-    summary = get(datasette, "/nianbao/report_requests_summary.json").json()
     provinces = {
         row["value"]: row["count"] for row in summary["facet_results"]["province"]["results"]
     }
@@ -94,7 +95,29 @@ def test_reports_table_page_has_sort_facets_and_label(datasette):
 
 def test_agency_requests_year_by_year(datasette):
     rows = query(datasette, "agency_requests_by_year", agency="昌乐县卫生健康局")
-    assert [(row["年度"], row["新收 new"]) for row in rows] == [(2019, 2), (2020, 0), (2022, 7)]
+    assert [(row["年度 year"], row["新收 new"]) for row in rows] == [
+        (2019, 2),
+        (2020, 0),
+        (2022, 7),
+    ]
+    partial = query(datasette, "agency_requests_by_year", agency="市卫生健康")
+    assert {row["机关 agency"] for row in partial} == {
+        "安丘市卫生健康局",
+        "聊城市卫生健康委员会",
+    } and not query(datasette, "agency_requests_by_year", agency="")
+
+
+def test_a_place_over_the_years_and_agencies_side_by_side(datasette):
+    rows = query(datasette, "place_requests_by_year", place="昌乐")
+    assert [(r["年度 year"], r["报告份数 reports"], r["新收 new"]) for r in rows] == [
+        (2019, 1, 2),
+        (2020, 1, 0),
+        (2022, 1, 7),
+    ]
+    side = query(datasette, "compare_agencies", agencies="昌乐县 安丘市", year="2020", place="")
+    assert {row["机关 agency"] for row in side} == {"昌乐县卫生健康局", "安丘市卫生健康局"}
+    region = query(datasette, "compare_agencies", agencies="", year="2020", place="潍坊")
+    assert {row["机关 agency"] for row in region} == {"昌乐县卫生健康局", "安丘市卫生健康局"}
 
 
 def test_agencies_with_most_requests_in_a_province_and_year(datasette):
@@ -128,21 +151,23 @@ def test_outcomes_by_region_add_up(datasette):
 
 
 def test_reports_that_do_not_add_up(datasette):
-    rows = query(datasette, "inconsistent_reports")
-    assert [(row["report_id"], row["rule"]) for row in rows] == [
-        ("changle2022", "requests_balance")
+    rows = query(datasette, "inconsistent_reports", year="", place="")
+    assert [(row["report_id"], row["检查 check"]) for row in rows] == [
+        ("changle2022", "申请收支平衡")
     ]
+    assert "本年新收 + 上年结转" in rows[0]["应当成立 must hold"]
+    assert not query(datasette, "inconsistent_reports", year="", place="聊城")
 
 
 def test_late_reports_follow_article_49(datasette):
-    rows = query(datasette, "late_reports")
+    rows = query(datasette, "late_reports", year="")
     assert [(row["report_id"], row["deadline"], row["days_late"]) for row in rows] == [
         ("changle2022", "2023-01-31", 20)
     ]
 
 
 def test_missing_years(datasette):
-    rows = query(datasette, "missing_reports")
+    rows = query(datasette, "missing_reports", agency="卫生健康")
     missing = {(row["agency"], row["missing_year"]) for row in rows}
     assert ("昌乐县卫生健康局", 2021) in missing
     assert ("聊城市卫生健康委员会", 2022) in missing and ("安丘市卫生健康局", 2019) not in missing

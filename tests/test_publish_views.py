@@ -1,4 +1,4 @@
-"""`python -m publish prepare`: views in the tables' printed shape, labels, regions, idempotence."""
+"""`python -m publish prepare`: publication tables in the printed shape, labels, regions, idempotence."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ import sqlite_utils
 
 from extract import db as store
 from nianbao.format import row_keys
-from publish.views import VIEWS, label_rows, normalize_text, prepare
+from publish.prepare import prepare
+from publish.tables import TABLES
+from publish.views import label_rows, normalize_text
 from tests.test_publish_fixtures import build_published, seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +120,7 @@ def test_prepare_is_idempotent_and_picks_up_new_reports(tmp_path):
     published = build_published(tmp_path)
     first = prepare(published.db_path)
     again = prepare(published.db_path)
-    assert first == again and first["indexed"] == 7 and set(first["views"]) == set(VIEWS)
+    assert first == again and first["indexed"] == 7 and set(first["tables"]) == set(TABLES)
     db = store.open_database(published.db_path)
     db.table("reports").insert(
         {
@@ -144,12 +146,12 @@ def test_prepare_is_idempotent_and_picks_up_new_reports(tmp_path):
     )
 
 
-def test_prepare_on_an_empty_database_creates_the_schema_and_views(tmp_path):
+def test_prepare_on_an_empty_database_creates_the_schema_and_tables(tmp_path):
     path = tmp_path / "empty.db"
     sqlite_utils.Database(path).close()
     assert prepare(path)["indexed"] == 0
     database = sqlite_utils.Database(path)
-    assert set(VIEWS) <= set(database.view_names()) and "reports" in database.table_names()
+    assert set(TABLES) | {"reports"} <= set(database.table_names())
 
 
 def test_cli_prepare(tmp_path):
