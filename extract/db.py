@@ -17,6 +17,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from extract.sites import ensure_sites_table
+
 # (columns, pk, foreign keys), in creation order: a table comes after the tables it refers to.
 # 'ANY' gives NUMERIC affinity, so counts stay integers and 万元 amounts stay fractional.
 SCHEMA: dict[str, tuple[dict[str, object], object, list]] = {
@@ -259,6 +261,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db.table(name).create_index(columns, if_not_exists=True)
+    # The crawl's per-site figures: always there, so its canned query answers on any database.
+    ensure_sites_table(db)
 
 
 def now() -> str:

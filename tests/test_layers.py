@@ -52,7 +52,11 @@ def test_extract_and_publish_load_no_scrapy_or_twisted(tmp_path):
         from publish.serve import build_datasette
         db = {str(tmp_path / "empty.db")!r}
         sqlite3.connect(db).close()
-        datasette = build_datasette(db, run_prepare=False)
+        from extract.db import open_database
+        from publish.prepare import prepare
+        open_database(db).close()
+        prepare(db)
+        datasette = build_datasette(db)
         asyncio.run(datasette.invoke_startup())
         plugins = [p["name"] for p in datasette._plugins()]
         loaded = sorted(m for m in sys.modules if m.split(".")[0] in {CRAWL_ONLY!r})
