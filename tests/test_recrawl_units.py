@@ -21,13 +21,12 @@ from archive.digest_index import DigestIndex, StoredPayload, UrlCapture, rebuild
 from archive.reader import read_record
 from archive.repair import complete_prefix
 from archive.writer import REVISIT_PROFILES, WarcArchive
+from crawler.crawl_runs import mark_job_finished, prepare_job_dir
 from crawler.recrawl import (
     PREVIOUS_META,
     UNCONDITIONAL_META,
     ConditionalRequestMiddleware,
-    mark_job_finished,
     outcome,
-    prepare_job_dir,
 )
 from extract import db as store
 from extract.merge import group_candidates
