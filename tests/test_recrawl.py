@@ -28,7 +28,7 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from archive.http_head import dechunked_head, parse_head, split_message
 from archive.reader import decode_content, iter_records, read_record
-from archive.writer import REVISIT_PROFILES
+from archive.record_parts import REVISIT_PROFILES
 from imitation.farm import build_farm
 from imitation.recrawl_sites import RecrawlFarm, bump_new_requests
 from imitation.server import GovFarmServer, Sent

@@ -19,8 +19,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.digest_index import DigestIndex, StoredPayload, UrlCapture, rebuild
 from archive.reader import read_record
+from archive.record_parts import REVISIT_PROFILES
 from archive.repair import complete_prefix
-from archive.writer import REVISIT_PROFILES, WarcArchive
+from archive.writer import WarcArchive
 from crawler.crawl_runs import mark_job_finished, prepare_job_dir
 from crawler.recrawl import (
     PREVIOUS_META,
