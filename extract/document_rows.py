@@ -14,8 +14,8 @@ from extract.documents import DocumentError, read_document, sniff_type
 from extract.documents.bounds import one_document
 from extract.documents.model import SOURCE_TYPES
 from extract.documents.ziparchive import iter_zip_documents
+from extract.grouping import best_title
 from extract.limits import MAX_DECODED_BODY
-from extract.merge import best_title
 from extract.parse import parse_report
 from extract.rendered import rendered_source_type
 from nianbao.format import key_str

@@ -11,12 +11,8 @@ import json
 import pytest
 
 from extract import db as store
-from extract.merge import (
-    group_candidates,
-    report_id_for,
-    report_region,
-    resolve_reports,
-)
+from extract.grouping import choose_source, group_candidates, report_id_for
+from extract.merge import report_region, resolve_reports
 from extract.summary import Summary
 from imitation.seeds import GOLD_DIR
 from nianbao.format import parse_key
@@ -242,8 +238,6 @@ def test_equally_complete_copies_prefer_html_over_pdf():
         "source_type": "pdf",
     }
     [group] = group_candidates([pdf, html])
-    from extract.merge import choose_source
-
     assert choose_source(group)["record_id"] == "h"
 
 

@@ -30,7 +30,7 @@ from crawler.recrawl import (
     outcome,
 )
 from extract import db as store
-from extract.merge import group_candidates
+from extract.grouping import group_candidates
 from extract.versions import import_crawls, lineages, refresh_versions
 from tests.test_archive_writer import make_exchange
 
