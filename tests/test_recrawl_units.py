@@ -17,7 +17,8 @@ from scrapy import Request
 from scrapy.http import Response
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.digest_index import DigestIndex, StoredPayload, UrlCapture, rebuild
+from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
+from archive.digest_rebuild import rebuild
 from archive.reader import read_record
 from archive.record_parts import REVISIT_PROFILES
 from archive.repair import complete_prefix
