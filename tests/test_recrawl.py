@@ -29,12 +29,13 @@ from warcio.timeutils import iso_date_to_timestamp
 from archive.http_head import dechunked_head, parse_head, split_message
 from archive.reader import decode_content, iter_records, read_record
 from archive.record_parts import REVISIT_PROFILES
+from imitation.crawl_run import proxy_env
 from imitation.farm import build_farm
 from imitation.recrawl_sites import RecrawlFarm, bump_new_requests
 from imitation.server import GovFarmServer, Sent
 from publish.citations import Source, gbt7714
 from publish.replay import make_collection
-from tests.crawling import ROOT, crawl_command, crawl_env, read_items, slowed
+from tests.crawling import ROOT, crawl_command, read_items, slowed
 from tests.replaying import fetch, pywb_tool, running_wayback
 
 CHANGLE = "http://www.changle.gov.cn"
@@ -108,7 +109,7 @@ def crawl_and_extract(site: RecrawlFarm, server: GovFarmServer, out: Path, name:
     site.farm.reset()
     command = crawl_command(out / "sites.csv", out, jobdir=out / "job", found=f"{name}.jsonl")
     result = subprocess.run(
-        command, cwd=ROOT, env=crawl_env(server), capture_output=True, text=True, timeout=300
+        command, cwd=ROOT, env=proxy_env(server), capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-4000:]
     extract = subprocess.run(
@@ -473,7 +474,7 @@ def test_a_killed_recrawl_resumes_and_keeps_its_revisits(tmp_path):
         first = subprocess.run(
             command("first.jsonl"),
             cwd=ROOT,
-            env=crawl_env(server),
+            env=proxy_env(server),
             capture_output=True,
             timeout=300,
         )
@@ -483,7 +484,7 @@ def test_a_killed_recrawl_resumes_and_keeps_its_revisits(tmp_path):
         killed = subprocess.Popen(
             command("killed.jsonl"),
             cwd=ROOT,
-            env=crawl_env(server),
+            env=proxy_env(server),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -500,7 +501,7 @@ def test_a_killed_recrawl_resumes_and_keeps_its_revisits(tmp_path):
         resumed = subprocess.run(
             command("resumed.jsonl"),
             cwd=ROOT,
-            env=crawl_env(server),
+            env=proxy_env(server),
             capture_output=True,
             text=True,
             timeout=300,
