@@ -29,10 +29,11 @@ from pathlib import Path
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
+from archive import layout
 from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
 from archive.exchange import CaptureLocation
 from archive.http_head import parse_head
-from archive.layout import payload_digest, resolve_archive_path
+from archive.layout import CaptureKind, payload_digest, resolve_archive_path
 from archive.reader import ArchiveReadError, read_record
 from crawler.archiving import WarcArchiveExtension
 from crawler.crawl_runs import append_crawl_log, mark_job_finished, now_iso, prepare_job_dir
@@ -345,7 +346,8 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
     def _count(self, metadata, status: int, what: str | None, written: CaptureLocation) -> None:
         self.warc_files.add(written.filename)
         if status < 400:
-            self.counts["attachments" if metadata.get("kind") == "attachment" else "pages"] += 1
+            is_attachment = metadata.get(layout.KIND) == CaptureKind.ATTACHMENT
+            self.counts["attachments" if is_attachment else "pages"] += 1
         if what is not None:
             self.counts[what] += 1
             self.crawler.stats.inc_value(f"recrawl/{what}")

@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 
 from archive import layout
+from archive.layout import CaptureKind
 from archive.reader import ArchivedRecord, ContentTooLarge, decode_content
 from extract import books
 from extract.documents import DocumentError, read_document, sniff_type
@@ -54,10 +55,10 @@ def consider(
         )
     if record.rec_type == "response" and record.http_status != 200:
         return skip(f"HTTP {record.http_status}")
-    if kind == "robots" or url.split("?", 1)[0].endswith("/robots.txt"):
+    if kind == CaptureKind.ROBOTS or url.split("?", 1)[0].endswith("/robots.txt"):
         return skip("robots.txt")
     is_book_page = books.book_page(url) is not None
-    if kind == "listing" and not is_book_page:
+    if kind == CaptureKind.LISTING and not is_book_page:
         return skip("listing page")
     if hint and classify_title(hint) is TitleKind.LOOKALIKE:
         return skip("look-alike title")
@@ -74,7 +75,7 @@ def consider(
     document["source_type"] = source_type
     if source_type not in READABLE_TYPES:
         return skip(f"not a text document: {source_type or 'unknown type'}")
-    if source_type == "image" and kind == "resource":
+    if source_type == "image" and kind == CaptureKind.RESOURCE:
         return skip("page requisite image: not read by OCR")  # fetched by the browser
     try:
         with one_document():  # every level of a ZIP or DOCX counts towards one inflation bound
@@ -94,14 +95,18 @@ def consider(
     # A page's own title beats the link text that led to it (list pages cut titles short with
     # '…'); an attachment's link text beats its file's title ('Microsoft Word - 文档1').
     document["title"] = title = best_title(
-        [hint, text.title] if kind == "attachment" else [text.title, hint]
+        [hint, text.title] if kind == CaptureKind.ATTACHMENT else [text.title, hint]
     )
     if text.needs_ocr:
         return skip("needs OCR")
     if is_book_page:
         document["reason"] = books.REASON
         return document, BookPage(text.text), None
-    if kind != "attachment" and text.title and classify_title(text.title) is TitleKind.LOOKALIKE:
+    if (
+        kind != CaptureKind.ATTACHMENT
+        and text.title
+        and classify_title(text.title) is TitleKind.LOOKALIKE
+    ):
         return skip("look-alike title")
     try:
         report = parse_report(
@@ -134,7 +139,7 @@ def document_row(record: ArchivedRecord, metadata: dict, warc_name: str) -> dict
         "source_type": None,
         "title": metadata.get(layout.VIA_TEXT) or None,
         "page_url": metadata.get(layout.VIA)
-        if kind == "attachment" and metadata.get(layout.VIA)
+        if kind == CaptureKind.ATTACHMENT and metadata.get(layout.VIA)
         else url,
         "site_name": metadata.get(layout.SITE_NAME),
         "is_report": 0,
