@@ -7,6 +7,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.layout import list_warcs
 from archive.reader import iter_records
 from imitation.crawl_run import proxy_env, scrapy_crawl
 from imitation.farm import Farm, build_farm
@@ -33,7 +34,7 @@ def read_items(path: Path) -> list[dict]:
 
 
 def archived(warc_dir: Path):
-    for path in sorted(warc_dir.glob("*.warc.gz")):
+    for path in list_warcs(warc_dir):
         yield from iter_records(path)
 
 
