@@ -177,6 +177,20 @@ class BookPage:
     text: str
 
 
+# The documents columns a parsed_documents row repeats (the merge reads them without a join).
+PARSED_FROM_DOCUMENT = (
+    "record_id",
+    "url",
+    "page_url",
+    "payload_digest",
+    "source_type",
+    "captured_at",
+    "warc_filename",
+    "warc_offset",
+    "site_name",
+)
+
+
 def parsed_row(document: dict, metadata: dict, text, report) -> dict:
     """The parsed_documents row of a document that parsed as a report."""
     titles = [t for t in (report.title, text.title, metadata.get(layout.VIA_TEXT)) if t]
@@ -194,20 +208,7 @@ def parsed_row(document: dict, metadata: dict, text, report) -> dict:
         for key, cell in sorted(report.cells.items())
     ]  # fmt: skip
     return {
-        **{
-            k: document[k]
-            for k in (
-                "record_id",
-                "url",
-                "page_url",
-                "payload_digest",
-                "source_type",
-                "captured_at",
-                "warc_filename",
-                "warc_offset",
-                "site_name",
-            )
-        },
+        **{k: document[k] for k in PARSED_FROM_DOCUMENT},
         "site_region_code": metadata.get(layout.SITE_REGION_CODE),
         "site_level": metadata.get(layout.SITE_LEVEL),
         "title": titles[0] if titles else None,

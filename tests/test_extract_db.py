@@ -11,6 +11,7 @@ import json
 import pytest
 
 from extract import db as store
+from extract.document_rows import PARSED_FROM_DOCUMENT
 from extract.grouping import choose_source, group_candidates, report_id_for
 from extract.merge import report_region, resolve_reports
 from extract.summary import Summary
@@ -67,20 +68,7 @@ def add_candidate(
         "reason": None,
     }
     parsed = {
-        **{
-            k: document[k]
-            for k in (
-                "record_id",
-                "url",
-                "page_url",
-                "payload_digest",
-                "source_type",
-                "captured_at",
-                "warc_filename",
-                "warc_offset",
-                "site_name",
-            )
-        },
+        **{k: document[k] for k in PARSED_FROM_DOCUMENT},
         "site_region_code": site_code,
         "site_level": site_level,
         "title": f"{agency}{year}年政府信息公开工作年度报告",
