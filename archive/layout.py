@@ -41,11 +41,23 @@ SITE_NAME = "site-name"  # the sites-list row the capture was found under
 SITE_REGION_CODE = "site-region-code"
 SITE_LEVEL = "site-level"
 SITE_URL = "site-url"
-KIND = "kind"  # page, report, attachment, robots …: what the crawler took it for
+KIND = "kind"  # what the crawler took the capture for: a CaptureKind value
 VIA = "via"  # the page that linked here
 VIA_TEXT = "via-text"  # the link's text, often the report's fullest title
 DEPTH = "depth"
 FILENAME = "filename"  # an attachment's file name (Content-Disposition or URL)
+
+
+class CaptureKind:
+    """Values of the ``KIND`` field (and of a request's ``kind`` meta): plain strings, as they
+    are pickled into a JOBDIR's queues and written into the WARC."""
+
+    PAGE = "page"  # a page of a site, read for its links
+    LISTING = "listing"  # a further page of a paginated list
+    REPORT = "report"  # a page whose link named an annual report
+    ATTACHMENT = "attachment"  # a file linked from a report (page)
+    ROBOTS = "robots"  # robots.txt
+    RESOURCE = "resource"  # a page requisite a browser fetched (script, style, image)
 
 
 def warc_file_name(prefix: str, started: datetime, serial: int) -> str:

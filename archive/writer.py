@@ -2,7 +2,7 @@
 
 warcio builds the records, digests and gzip members; the one thing it is not allowed to do is
 re-serialise an HTTP head (it normalises ``Name:value`` spacing and %-encodes non-ASCII bytes).
-:class:`RawHead` hands warcio the head exactly as received instead, so the response record's
+:class:`archive.record_parts.RawHead` hands warcio the head exactly as received instead, so the response record's
 block is the bytes that crossed the wire, apart from the documented de-chunking rewrite.
 
 Files are named as :mod:`archive.layout` says (``{prefix}-{started}-{serial}.warc.gz``); the file
@@ -22,13 +22,19 @@ from io import BytesIO
 from pathlib import Path
 
 from warcio.recordloader import ArcWarcRecord
-from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
-from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archive.exchange import CaptureLocation, Exchange
-from archive.http_head import dechunked_head, parse_head, parse_status_line, split_message
+from archive.http_head import dechunked_head, split_message
 from archive.layout import OPEN_SUFFIX, warc_file_name, warc_file_pattern
+from archive.record_parts import (
+    REVISIT_PROFILES,
+    RawHead,
+    as_utc,
+    encode_warc_fields,
+    new_record_id,
+    warc_date,
+)
 from nianbao import __version__
 
 logger = logging.getLogger(__name__)
@@ -51,56 +57,6 @@ _RESERVED_WARC_FIELDS = {
     "warc-filename",
 }
 _EXTRA_RECORD_TYPES = ("resource", "metadata", "conversion")
-# WARC 1.1 section 6.7: why a revisit carries no payload of its own.
-REVISIT_PROFILES = {
-    "identical-payload-digest": "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest",
-    "server-not-modified": "http://netpreserve.org/warc/1.1/revisit/server-not-modified",
-}
-
-
-class RawHead(StatusAndHeaders):
-    """A warcio ``StatusAndHeaders`` whose serialisation is the raw head it was made from.
-
-    warcio reads ``statusline``/``headers`` (a latin-1 parsed view) and writes
-    ``headers_buff``; keeping ``headers_buff`` fixed makes the written block byte-exact.
-    """
-
-    def __init__(self, raw: bytes, *, is_request: bool = False):
-        start_line, headers = parse_head(raw)
-        if is_request:
-            if " " not in start_line:
-                raise ValueError(f"not an HTTP request line: {start_line!r}")
-            super().__init__(start_line, headers, is_http_request=True)
-        else:
-            protocol, _code, _reason = parse_status_line(start_line)
-            super().__init__(start_line[len(protocol) + 1 :], headers, protocol=protocol)
-        self.headers_buff = bytes(raw)
-
-    def compute_headers_buffer(self, header_filter=None):
-        """Keep the head as received; warcio would otherwise rebuild it from the parsed view."""
-
-
-def encode_warc_fields(fields: dict[str, str]) -> bytes:
-    """Serialise ``application/warc-fields``: one ``name: value`` line each, UTF-8, CRLF.
-
-    Raises ``ValueError``/``TypeError`` for anything that would not read back as the same
-    fields: names with a colon or blanks, line breaks in values, non-string values.
-    """
-    lines = []
-    for name, value in fields.items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise TypeError(f"warc-fields need str names and values, got {name!r}: {value!r}")
-        if not name or re.search(r"[:\s]", name):
-            raise ValueError(f"invalid warc-fields name: {name!r}")
-        if "\r" in value or "\n" in value:
-            raise ValueError(f"warc-fields value for {name!r} contains a line break")
-        lines.append(f"{name}: {value}\r\n")
-    return "".join(lines).encode("utf-8")
-
-
-def warc_date(moment: datetime) -> str:
-    """WARC-Date for a moment: UTC, microsecond precision (WARC/1.1). Naive datetimes are refused."""
-    return datetime_to_iso_date(_as_utc(moment).replace(tzinfo=None), use_micros=True)
 
 
 class WarcArchive:
@@ -122,7 +78,7 @@ class WarcArchive:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.prefix = prefix
-        self.started = _as_utc(started)
+        self.started = as_utc(started)
         self.max_bytes = max_bytes
         self.warcinfo_fields = dict(warcinfo or {})
         encode_warc_fields(self.warcinfo_fields)  # refuse bad fields now, not at the first write
@@ -155,7 +111,7 @@ class WarcArchive:
         Returns the location of the response record.
         """
         date = warc_date(exchange.started)
-        request_id, response_id = _new_id(), _new_id()
+        request_id, response_id = new_record_id(), new_record_id()
         request_head, request_body = split_message(exchange.request_bytes)
         response_head = dechunked_head(exchange.response_head, len(exchange.response_body))
         common = {"WARC-Date": date, "WARC-Target-URI": exchange.url}
@@ -178,14 +134,7 @@ class WarcArchive:
             ),
         ]
         if metadata is not None:
-            records.append(
-                self._plain_record(
-                    "metadata",
-                    encode_warc_fields(metadata),
-                    "application/warc-fields",
-                    {"WARC-Record-ID": _new_id(), **common, "WARC-Concurrent-To": response_id},
-                )
-            )
+            records.append(self._metadata_record(metadata, common, concurrent_to=response_id))
         spans = self._write_group(records)
         _, offset, length = spans[1]
         return CaptureLocation(
@@ -223,7 +172,7 @@ class WarcArchive:
             raise ValueError(
                 "a revisit must name its original (record id, URI, date) and its digest"
             )
-        date, request_id, revisit_id = warc_date(exchange.started), _new_id(), _new_id()
+        date, request_id, revisit_id = warc_date(exchange.started), new_record_id(), new_record_id()
         request_head, request_body = split_message(exchange.request_bytes)
         common = {"WARC-Date": date, "WARC-Target-URI": exchange.url}
         http_common = {
@@ -256,14 +205,7 @@ class WarcArchive:
             revisit,
         ]
         if metadata is not None:
-            records.append(
-                self._plain_record(
-                    "metadata",
-                    encode_warc_fields(metadata),
-                    "application/warc-fields",
-                    {"WARC-Record-ID": _new_id(), **common, "WARC-Concurrent-To": revisit_id},
-                )
-            )
+            records.append(self._metadata_record(metadata, common, concurrent_to=revisit_id))
         filename, offset, length = self._write_group(records)[1]
         return CaptureLocation(
             filename=filename,
@@ -302,7 +244,7 @@ class WarcArchive:
         clashes = sorted(name for name in extra if name.lower() in _RESERVED_WARC_FIELDS)
         if clashes:
             raise ValueError(f"fields set by the writer cannot be overridden: {clashes}")
-        record_id = _new_id()
+        record_id = new_record_id()
         stamp = warc_date(date or datetime.now(timezone.utc))
         headers = {"WARC-Record-ID": record_id, "WARC-Date": stamp, "WARC-Target-URI": uri}
         if refers_to:
@@ -402,7 +344,7 @@ class WarcArchive:
             **self.warcinfo_fields,
         }
         headers = {
-            "WARC-Record-ID": _new_id(),
+            "WARC-Record-ID": new_record_id(),
             "WARC-Filename": self._name,
             "WARC-Date": warc_date(datetime.now(timezone.utc)),
         }
@@ -418,6 +360,15 @@ class WarcArchive:
             length=len(body),
             warc_headers_dict={"WARC-Type": rec_type, **headers},
             http_headers=RawHead(head, is_request=rec_type == "request"),
+        )
+
+    def _metadata_record(self, metadata: dict[str, str], common: dict, concurrent_to: str):
+        """A capture's ``metadata`` record (warc-fields), beside the record it describes."""
+        return self._plain_record(
+            "metadata",
+            encode_warc_fields(metadata),
+            "application/warc-fields",
+            {"WARC-Record-ID": new_record_id(), **common, "WARC-Concurrent-To": concurrent_to},
         )
 
     def _plain_record(
@@ -443,13 +394,3 @@ class _DeferredFlush:
 
     def flush(self) -> None:
         pass
-
-
-def _new_id() -> str:
-    return StatusAndHeadersParser.make_warc_id()
-
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError(f"datetime must be timezone-aware (UTC is assumed nowhere): {moment!r}")
-    return moment.astimezone(timezone.utc)

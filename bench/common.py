@@ -65,6 +65,19 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def descendants_cpu_s() -> float:
+    """CPU seconds (user + system) used so far by the processes below this one, from /proc."""
+    ticks = 0
+    for pid in descendants(os.getpid())[1:]:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended between the listing and the read
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def tree_rss_bytes(pid: int) -> int:
     return sum(rss_bytes(p) for p in descendants(pid))
 

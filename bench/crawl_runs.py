@@ -7,14 +7,13 @@ files, and the most requests one host had in flight at once (the farm server cou
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
 from bench.common import ROOT, run_measured
+from imitation.crawl_run import proxy_env, scrapy_crawl
 
 TIMEOUT = 1800
 WGET_LEVEL = 8  # as deep as the crawler's SITE_MAX_HOPS
@@ -22,24 +21,8 @@ WGET_LEVEL = 8  # as deep as the crawler's SITE_MAX_HOPS
 
 def scrapy_command(sites: Path, out: Path, settings: dict[str, str]) -> list[str]:
     """The project's crawl of ``sites`` into ``out`` (found.jsonl; ARCHIVE_DIR unless given)."""
-    command = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "reports",
-        "-a",
-        f"sites={sites}",
-        "-O",
-        str(out / "found.jsonl"),
-    ]
-    for name, value in {"ARCHIVE_DIR": str(out / "warc"), "LOG_LEVEL": "INFO", **settings}.items():
-        command += ["-s", f"{name}={value}"]
-    return command
-
-
-def proxy_env(server) -> dict:
-    return dict(os.environ, http_proxy=server.proxy_url, https_proxy=server.proxy_url, no_proxy="")
+    defaults = {"ARCHIVE_DIR": str(out / "warc"), "LOG_LEVEL": "INFO"}
+    return scrapy_crawl(sites, out / "found.jsonl", {**defaults, **settings})
 
 
 def scrapy_run(label: str, farm, server, out: Path, settings: dict[str, str]) -> dict:

@@ -45,7 +45,7 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import (
     RESULTS_DIR,
-    descendants,
+    descendants_cpu_s,
     mib,
     run_measured,
     table,
@@ -54,10 +54,9 @@ from bench.common import (
 )
 
 use_project_imports()
+from bench.extract_documents import TYPES, make_documents, read_and_parse  # noqa: E402
 from extract.workers import default_jobs  # noqa: E402
 
-TYPES = ("html", "pdf", "docx", "doc")
-HTML_SHAPES = ("html_table", "html_flat", "html_tabs")
 GROWTH_TYPES = ("html", "pdf", "docx")
 # Documents handed to the pool's workers: filled before the fork, so workers inherit them.
 DOCUMENTS: dict[str, list[tuple[bytes, str, str]]] = {}
@@ -148,65 +147,6 @@ def parse_args(argv):
 # -- documents ---------------------------------------------------------------------------------
 
 
-def make_documents(
-    counts: dict[str, int], notes: list[str]
-) -> dict[str, list[tuple[bytes, str, str]]]:
-    """(payload, content type, file name) per type; DOC left out when LibreOffice is missing."""
-    from imitation.reportgen import (
-        MEDIA_TYPES,
-        DocConversionUnavailable,
-        corpus,
-        render_many,
-    )
-
-    reports = corpus(max(counts.values()), seed=0)
-    documents: dict[str, list] = {kind: [] for kind in TYPES}
-    for index, report in enumerate(reports[: counts["html"]]):
-        shape = HTML_SHAPES[index % len(HTML_SHAPES)]
-        documents["html"].append(
-            _document(render_many([report], shape)[0], shape, report.name, MEDIA_TYPES)
-        )
-    documents["pdf"] = [
-        _document(p, "pdf", r.name, MEDIA_TYPES)
-        for r, p in zip(reports, render_many(reports[: counts["pdf"]], "pdf"))
-    ]
-    docx = render_many(reports[: max(counts["docx"], counts["doc"])], "docx")
-    documents["docx"] = [
-        _document(p, "docx", r.name, MEDIA_TYPES) for r, p in zip(reports, docx[: counts["docx"]])
-    ]
-    if counts["doc"]:
-        try:
-            from imitation.reportgen.render_doc import docx_to_doc_many
-
-            documents["doc"] = [
-                _document(p, "doc", r.name, MEDIA_TYPES)
-                for r, p in zip(reports, docx_to_doc_many(docx[: counts["doc"]]))
-            ]
-        except DocConversionUnavailable as error:
-            notes.append(f"DOC skipped: {error}")
-    return documents
-
-
-def _document(payload: bytes, fmt: str, name: str, media_types) -> tuple[bytes, str, str]:
-    content_type, extension = media_types[fmt]
-    return payload, content_type, f"{name}.{extension}"
-
-
-def read_and_parse(document: tuple[bytes, str, str]) -> tuple[float, str | None]:
-    """The timed unit: one document's bytes to a parsed report. Returns (seconds, error)."""
-    from extract.documents import read_document
-    from extract.parse import parse_report
-
-    payload, content_type, filename = document
-    started = time.perf_counter()
-    try:
-        text = read_document(payload, content_type=content_type, filename=filename)
-        parse_report(text.text, title_hint=text.title)
-    except Exception as error:  # noqa: BLE001 (a benchmark counts failures and goes on)
-        return time.perf_counter() - started, f"{type(error).__name__}: {error}"[:300]
-    return time.perf_counter() - started, None
-
-
 def warm_up() -> None:
     for documents in DOCUMENTS.values():
         if documents:
@@ -255,19 +195,6 @@ def with_workers(kind: str, jobs: int) -> tuple[float, float]:
         tasks = (((kind, i), (kind, i)) for i in range(len(DOCUMENTS[kind])))
         list(pool.map_ordered(tasks))
         return time.perf_counter() - started, descendants_cpu_s() - cpu_before
-
-
-def descendants_cpu_s() -> float:
-    """CPU seconds (user + system) used so far by the processes below this one, from /proc."""
-    ticks = 0
-    for pid in descendants(os.getpid())[1:]:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue  # ended between the listing and the read
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def end_to_end(workers: int) -> dict:

@@ -47,8 +47,9 @@ use_project_imports()
 
 from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 
-from bench.crawl_runs import proxy_env, scrapy_command  # noqa: E402
+from bench.crawl_runs import scrapy_command  # noqa: E402
 from bench.farm import build_bench_farm  # noqa: E402
+from imitation.crawl_run import proxy_env  # noqa: E402
 from imitation.recrawl_sites import HOST_VALIDATORS, RecrawlFarm  # noqa: E402
 from imitation.server import GovFarmServer  # noqa: E402
 

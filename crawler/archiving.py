@@ -18,6 +18,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive import layout
 from archive.exchange import CaptureLocation
+from archive.layout import CaptureKind
 from archive.repair import repair_open_file
 from archive.writer import WarcArchive
 from crawler.capture import exchange_captured
@@ -116,12 +117,14 @@ def capture_metadata(request, response, spider) -> dict[str, str]:
                 layout.SITE_URL: site.url,
             }
         )
-    kind = meta.get("kind") or ("robots" if request.url.endswith("/robots.txt") else "page")
+    kind = meta.get("kind") or (
+        CaptureKind.ROBOTS if request.url.endswith("/robots.txt") else CaptureKind.PAGE
+    )
     fields[layout.KIND] = kind
     for key, name in (("via", layout.VIA), ("via_text", layout.VIA_TEXT), ("depth", layout.DEPTH)):
         if meta.get(key) not in (None, ""):
             fields[name] = str(meta[key])
-    if kind == "attachment":
+    if kind == CaptureKind.ATTACHMENT:
         filename = attachment_filename(response.url, response.headers.get(b"Content-Disposition"))
         if filename:
             fields[layout.FILENAME] = filename

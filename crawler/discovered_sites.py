@@ -18,7 +18,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive.writer import encode_warc_fields
+from archive.record_parts import encode_warc_fields
 from crawler.archiving import WarcArchiveExtension
 from crawler.discovery.found_sites import found_row, sites_csv
 from crawler.scaleout import process_name, scaled_out

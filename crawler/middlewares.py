@@ -9,6 +9,7 @@ from collections import Counter
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 
+from archive.layout import CaptureKind
 from crawler.discovery.scope import in_domains
 from crawler.discovery.traps import trap_reason
 
@@ -59,7 +60,8 @@ class SitePolicyMiddleware:
         if request.meta.get("list_page", 0) > self.max_list_pages:
             # An endless pager (a calendar's 下一页, a CMS counting past its last page).
             self._drop(request, site.key, "too many list pages")
-        budget = "attachment" if request.meta.get("kind") == "attachment" else "page"
+        is_attachment = request.meta.get("kind") == CaptureKind.ATTACHMENT
+        budget = "attachment" if is_attachment else "page"
         if self.spent[site.key, budget] >= self.budgets[budget]:
             self._drop(request, site.key, f"{budget} budget of {self.budgets[budget]} spent")
         self.spent[site.key, budget] += 1

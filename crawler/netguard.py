@@ -40,6 +40,8 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IResolutionReceiver
 from zope.interface import implementer
 
+from archive.layout import CaptureKind
+
 logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -289,7 +291,7 @@ class RefusedBrowserRequests:
                 "type": "error",
                 "site_key": response.meta.get("site_key"),
                 "url": refusal["url"],
-                "kind": "resource",
+                "kind": CaptureKind.RESOURCE,
                 "via": response.url,
                 "reason": f"internal address refused: {refusal['reason']}",
             }

@@ -14,6 +14,7 @@ from pathlib import Path
 from scrapy import signals
 from twisted.internet import task
 
+from archive.layout import CaptureKind
 from crawler.archiving import site_of_url
 from crawler.browser.detect import page_sent_to_browser
 from crawler.listings.columns import page_column_kind
@@ -62,7 +63,7 @@ class CrawlProgress:
             return  # a guessed next page that is not there: the end of its list, no error
         if response.status >= 400:
             progress.errors += 1
-        elif request.meta.get("kind") != "attachment":
+        elif request.meta.get("kind") != CaptureKind.ATTACHMENT:
             progress.pages += 1
 
     def item_scraped(self, item, response, spider):

@@ -15,30 +15,29 @@ A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep ever
   ``crawls`` table.
 - :class:`Recrawl` is the Scrapy add-on (``ADDONS``) that puts both in the crawl.
 - A ``JOBDIR`` whose crawl finished starts a new crawl when used again; an interrupted one still
-  resumes (:mod:`crawler.resume`), so one command can run on a schedule (:func:`prepare_job_dir`).
+  resumes (:mod:`crawler.resume`), so one command can run on a schedule (:func:`crawler.crawl_runs.prepare_job_dir`).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sqlite3
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Headers
-from scrapy.responsetypes import responsetypes
 from scrapy.utils.misc import load_object
 
+from archive import layout
 from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
 from archive.exchange import CaptureLocation
 from archive.http_head import parse_head
-from archive.layout import CRAWLS_LOG, payload_digest, resolve_archive_path
+from archive.layout import CaptureKind, payload_digest, resolve_archive_path
 from archive.reader import ArchiveReadError, read_record
 from crawler.archiving import WarcArchiveExtension
+from crawler.crawl_runs import append_crawl_log, mark_job_finished, now_iso, prepare_job_dir
+from crawler.resume import archived_response
 
 logger = logging.getLogger(__name__)
 
@@ -156,24 +155,7 @@ class ConditionalRequestMiddleware:
                 meta={**request.meta, UNCONDITIONAL_META: True}, dont_filter=True
             )
         self.stats.inc_value("recrawl/answered_from_archive")
-        return archived_response(request, record)
-
-
-def archived_response(request, record):
-    """The archived original as the spider's response, under the URL it asked for."""
-    headers = Headers()
-    for name, value in record.http_headers:
-        headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
-    body = record.payload or b""
-    cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-    return cls(
-        url=request.url,
-        status=record.http_status,
-        headers=headers,
-        body=body,
-        flags=["archived", "not-modified"],
-        request=request,
-    )
+        return archived_response(request, record, flags=["archived", "not-modified"])
 
 
 def request_method(request_bytes: bytes) -> str:
@@ -364,7 +346,8 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
     def _count(self, metadata, status: int, what: str | None, written: CaptureLocation) -> None:
         self.warc_files.add(written.filename)
         if status < 400:
-            self.counts["attachments" if metadata.get("kind") == "attachment" else "pages"] += 1
+            is_attachment = metadata.get(layout.KIND) == CaptureKind.ATTACHMENT
+            self.counts["attachments" if is_attachment else "pages"] += 1
         if what is not None:
             self.counts[what] += 1
             self.crawler.stats.inc_value(f"recrawl/{what}")
@@ -408,75 +391,3 @@ def outcome(status: int, digest: str, previous: UrlCapture | None) -> str | None
     if status in GONE_STATUSES and was_there:
         return "gone"
     return "errors" if status >= 400 else None
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def append_crawl_log(directory: Path, record: dict) -> None:
-    """One JSON line per crawl event; the extractor keeps each crawl's last line."""
-    try:
-        with open(directory / CRAWLS_LOG, "a", encoding="utf-8") as log:
-            log.write(json.dumps(record, ensure_ascii=False) + "\n")
-    except OSError as exc:
-        logger.error("Could not append to %s: %s", directory / CRAWLS_LOG, exc)
-
-
-# --- the job directory of a periodic crawl -----------------------------------------------------
-
-
-def mark_job_finished(jobdir: str | None) -> None:
-    """Note in ``JOBDIR/crawl.json`` that its crawl ran to the end."""
-    if not jobdir:
-        return
-    path = Path(jobdir) / "crawl.json"
-    try:
-        state = json.loads(path.read_text())
-        state["finished"] = now_iso()
-        path.with_suffix(".json.tmp").write_text(json.dumps(state))
-        path.with_suffix(".json.tmp").replace(path)
-    except (OSError, ValueError) as exc:
-        logger.warning(
-            "Could not mark the job in %s finished (%s): the next run will resume it", jobdir, exc
-        )
-
-
-def prepare_job_dir(jobdir: str | None) -> None:
-    """Get a job directory ready: a finished job starts a new crawl, a killed one re-walks.
-
-    Finished: its identity, resume index and (empty) frontier go, else the next scheduled run
-    would "resume" it and answer every request from the archive (crawler/resume.py). Killed (a
-    frontier without ``active.json``): its disk queues go, for queuelib would reopen their files
-    without their read positions, serve stale requests and lose new ones; resume re-walks the
-    sites from their start URLs instead. The archive keeps everything either way.
-    """
-    if not jobdir:
-        return
-    job = Path(jobdir)
-    frontier = job / "requests.queue"
-    if frontier.is_dir() and not (frontier / "active.json").exists():
-        logger.info(
-            "The frontier in %s was left by a killed crawl: the sites are walked again", frontier
-        )
-        shutil.rmtree(frontier, ignore_errors=True)
-    path = job / "crawl.json"
-    try:
-        state = json.loads(path.read_text())
-    except FileNotFoundError:
-        return
-    except (OSError, ValueError) as exc:
-        logger.warning("Cannot read %s (%s): treating the job as unfinished", path, exc)
-        return
-    if not state.get("finished"):
-        return
-    logger.info(
-        "Crawl %s in %s finished at %s: starting a new crawl",
-        state.get("crawl_id"),
-        jobdir,
-        state["finished"],
-    )
-    path.unlink()
-    for name in ("archived.sqlite", "archived.sqlite-wal", "archived.sqlite-shm", "requests.seen"):
-        (job / name).unlink(missing_ok=True)
-    shutil.rmtree(frontier, ignore_errors=True)

@@ -85,18 +85,7 @@ class ResumeFromArchiveMiddleware:
         except ArchiveReadError as damage:
             return self._forget(request, f"its record is unreadable: {damage.reason}")
         self.crawler.stats.inc_value("resume/from_archive")
-        headers = Headers()
-        for name, value in record.http_headers:
-            headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
-        cls = responsetypes.from_args(headers=headers, url=request.url, body=record.payload)
-        return cls(
-            url=request.url,
-            status=record.http_status,
-            headers=headers,
-            body=record.payload or b"",
-            flags=["archived"],
-            request=request,
-        )
+        return archived_response(request, record, flags=["archived"])
 
     def forget_trimmed(self, spider=None) -> int:
         """Drop the entries that point past the end of their file (a tail repair trimmed)."""
@@ -132,3 +121,20 @@ class ResumeFromArchiveMiddleware:
 
     def _fingerprint(self, request) -> str:
         return self.fingerprinter.fingerprint(request).hex()
+
+
+def archived_response(request, record, flags: list[str]):
+    """The archived original as the spider's response, under the URL it asked for."""
+    headers = Headers()
+    for name, value in record.http_headers:
+        headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
+    body = record.payload or b""
+    cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+    return cls(
+        url=request.url,
+        status=record.http_status,
+        headers=headers,
+        body=body,
+        flags=flags,
+        request=request,
+    )

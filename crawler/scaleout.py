@@ -51,7 +51,7 @@ from scrapy_redis.dupefilter import RFPDupeFilter as RedisDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
-from archive.layout import OPEN_SUFFIX, unfinished_warcs
+from archive.layout import unfinished_warcs, warc_file_pattern
 
 logger = logging.getLogger(__name__)
 
@@ -310,10 +310,8 @@ def open_files_to_repair(directory: str | os.PathLike, settings) -> list[Path]:
     if not scaled_out(settings):
         return paths
     host = process_name().rsplit("-", 1)[0]
-    named = re.compile(
-        re.escape(settings.get("WARC_PREFIX"))
-        + r"-(?P<host>.+)-(?P<pid>\d+)-\d{14}-\d{5,}\.warc\.gz"
-        + re.escape(OPEN_SUFFIX)
+    named = warc_file_pattern(
+        re.escape(settings.get("WARC_PREFIX")) + r"-(?P<host>.+)-(?P<pid>\d+)"
     )
     repairable = []
     for path in paths:

@@ -3,7 +3,7 @@
 The crawler keeps what Chromium rendered beside the server's response, as a WARC ``conversion``
 record whose ``WARC-Refers-To`` names the response (crawler/browser/rendered.py). The extractor
 reads it like an HTML page of the same address, marked ``source_type = 'rendered-dom'``. A page
-and its rendered DOM are one report when both read as one (extract/merge.py): the server's own
+and its rendered DOM are one report when both read as one (extract/grouping.py): the server's own
 HTML wins between equally complete copies, so the rendered DOM supplies the report only where
 the response holds no report text, or less of it.
 """

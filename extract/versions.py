@@ -10,7 +10,7 @@ The archive is crawled again and again. What that means for ``reports``:
   seen after. A report no longer linked (so no longer fetched) keeps its ``last_seen``: compare
   with the ``crawls`` table.
 - Versions: when one address served a report and later different numbers for the same year,
-  merge.py keeps them apart (:func:`versions_apart`) and both stay in ``reports``, each citable
+  grouping.py keeps them apart (:func:`versions_apart`) and both stay in ``reports``, each citable
   down to its own WARC record. Here they are ordered by ``first_seen``: ``version`` 1, 2 …,
   ``superseded_by`` names the next one, ``is_current`` is 1 only for the latest still online.
 

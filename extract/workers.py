@@ -147,7 +147,10 @@ class WorkerPool:
                 yield key, outcome
             if exhausted and not queue:
                 return
-            self._collect()
+            # No worker busy: every result held back just went out (a full queue behind a slow
+            # document); take more items rather than wait for nothing.
+            if self._busy:
+                self._collect()
 
     def _free_worker(self) -> _Worker | None:
         if self._idle:

@@ -111,6 +111,19 @@ class DocumentStore:
         raise ValueError(f"unknown document kind {kind!r}")
 
 
+# The links every imitation site's menu ends with, whatever its platform.
+SHARED_NAV = [
+    ("办事服务", "http://zwfw.example-province.gov.cn/"),
+    ("互动交流", "/hdjl/index.html"),
+    ("领导之窗", "/ldzc/index.html"),
+]
+
+
+def site_nav(*own: tuple[str, str]) -> list[tuple[str, str]]:
+    """A site's menu: home, its own columns (disclosure, news …), then :data:`SHARED_NAV`."""
+    return [("首页", "/"), *own, *SHARED_NAV]
+
+
 class SiteBuilder:
     def __init__(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import count
 
 from imitation.documents import seed_report
-from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder
+from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder, site_nav
 from imitation.farm_lookalikes import lookalikes
 from imitation.farm_portal import Department, Portal, build_portal
 from imitation.model import ListItem
@@ -32,14 +32,10 @@ def build(store: DocumentStore, state: FarmState) -> SiteBuilder:
         platform="jsonapi",
         store=store,
         state=state,
-        nav=[
-            ("首页", "/"),
+        nav=site_nav(
             ("政务公开", "/col/col1229371200/index.html"),
             ("新闻中心", "/col/col1229371201/index.html"),
-            ("办事服务", "http://zwfw.example-province.gov.cn/"),
-            ("互动交流", "/hdjl/index.html"),
-            ("领导之窗", "/ldzc/index.html"),
-        ],
+        ),
         friends=[
             ("中国政府网", "http://www.gov.cn/"),
             ("山东省人民政府", "http://www.shandong.gov.cn/"),

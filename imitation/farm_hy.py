@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import count
 
 from imitation.documents import seed_report
-from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder
+from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder, site_nav
 from imitation.farm_lookalikes import lookalikes
 from imitation.farm_portal import Department, Portal, build_portal
 from imitation.platforms import hanweb
@@ -35,14 +35,10 @@ def build(store: DocumentStore, state: FarmState) -> SiteBuilder:
         store=store,
         state=state,
         page_options={"chunked": True},
-        nav=[
-            ("首页", "/"),
+        nav=site_nav(
             ("政务公开", f"/col/col5800/index.html{SESSION}"),
             ("新闻中心", f"/col/col5801/index.html{SESSION}"),
-            ("办事服务", "http://zwfw.example-province.gov.cn/"),
-            ("互动交流", "/hdjl/index.html"),
-            ("领导之窗", "/ldzc/index.html"),
-        ],
+        ),
         friends=[
             ("中国政府网", "http://www.gov.cn/"),
             ("宁夏回族自治区人民政府", "http://www.nx.gov.cn/"),

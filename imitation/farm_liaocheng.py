@@ -13,7 +13,7 @@ from __future__ import annotations
 from itertools import count
 
 from imitation.documents import seed_report
-from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder
+from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder, site_nav
 from imitation.farm_lookalikes import lookalikes
 from imitation.farm_portal import Department, Portal, build_portal
 from imitation.platforms import vsb
@@ -33,14 +33,7 @@ def build(store: DocumentStore, state: FarmState) -> SiteBuilder:
         store=store,
         state=state,
         page_options={"gzip": True},
-        nav=[
-            ("首页", "/"),
-            ("信息公开", "/xxgk.htm"),
-            ("卫健要闻", "/xwzx.htm"),
-            ("办事服务", "http://zwfw.example-province.gov.cn/"),
-            ("互动交流", "/hdjl/index.html"),
-            ("领导之窗", "/ldzc/index.html"),
-        ],
+        nav=site_nav(("信息公开", "/xxgk.htm"), ("卫健要闻", "/xwzx.htm")),
         friends=[
             ("国家卫生健康委员会", "http://www.nhc.gov.cn/"),
             ("山东省卫生健康委员会", "http://wsjkw.shandong.gov.cn/"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import count
 
 from imitation.documents import seed_report
-from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder
+from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder, site_nav
 from imitation.farm_lookalikes import lookalikes
 from imitation.farm_portal import Department, Portal, build_portal, plain_list_pages
 from imitation.platforms import flipbook
@@ -31,14 +31,7 @@ def build(store: DocumentStore, state: FarmState) -> SiteBuilder:
         platform="plain",
         store=store,
         state=state,
-        nav=[
-            ("首页", "/"),
-            ("政务公开", "/zwgk/index.html"),
-            ("新闻中心", "/xwzx/list.html"),
-            ("办事服务", "http://zwfw.example-province.gov.cn/"),
-            ("互动交流", "/hdjl/index.html"),
-            ("领导之窗", "/ldzc/index.html"),
-        ],
+        nav=site_nav(("政务公开", "/zwgk/index.html"), ("新闻中心", "/xwzx/list.html")),
         friends=[
             ("中国政府网", "http://www.gov.cn/"),
             ("黑龙江省人民政府", "http://www.hlj.gov.cn/"),

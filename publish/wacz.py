@@ -138,7 +138,7 @@ def report_pages(warcs: Iterable[Path]) -> list[ReportPage]:
         for capture in iter_captures(path, with_payload=False):
             response = capture.response
             if (
-                capture.metadata.get(layout.KIND) != "report"
+                capture.metadata.get(layout.KIND) != layout.CaptureKind.REPORT
                 or not 200 <= (response.http_status or 0) < 300
             ):
                 continue

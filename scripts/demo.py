@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from imitation.crawl_run import proxy_env, scrapy_crawl
 from imitation.farm import build_farm
 from imitation.server import GovFarmServer
 
@@ -37,8 +38,8 @@ def write_sites_csv(rows: list[dict], path: Path) -> None:
         writer.writerows(rows)
 
 
-def crawl_env(proxy_url: str) -> dict[str, str]:
-    env = dict(os.environ, http_proxy=proxy_url, https_proxy=proxy_url, no_proxy="")
+def crawl_env(server) -> dict[str, str]:
+    env = proxy_env(server)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
@@ -68,24 +69,9 @@ def main() -> int:
     write_sites_csv(farm.sites_csv_rows, sites_csv)
     with GovFarmServer(farm.hosts) as server:
         print(f"Imitation government sites on {server.proxy_url} ({len(farm.hosts)} hosts)")
-        command = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "reports",
-            "-a",
-            f"sites={sites_csv}",
-            "-s",
-            f"ARCHIVE_DIR={warc_dir}",
-            "-s",
-            f"JOBDIR={out / 'job'}",
-            "-O",
-            str(out / "found.jsonl"),
-        ]
-        for name, value in DEMO_SETTINGS.items():
-            command += ["-s", f"{name}={value}"]
-        run(command, env=crawl_env(server.proxy_url))
+        settings = {"ARCHIVE_DIR": warc_dir, "JOBDIR": out / "job", **DEMO_SETTINGS}
+        command = scrapy_crawl(sites_csv, out / "found.jsonl", settings)
+        run(command, env=crawl_env(server))
     run([sys.executable, "-m", "extract", str(warc_dir), "--db", str(db)])
     # The server only reads (immutable): what it shows is built here, once.
     run([sys.executable, "-m", "publish", "prepare", str(db)])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.layout import list_warcs
 from archive.reader import iter_records
+from imitation.crawl_run import proxy_env, scrapy_crawl
 from imitation.farm import Farm, build_farm
 from imitation.server import GovFarmServer, Sent
 
@@ -25,28 +25,8 @@ FAST = {
 
 
 def crawl_command(sites_csv: Path, out: Path, *, jobdir: Path | None = None, found="found.jsonl"):
-    command = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "reports",
-        "-a",
-        f"sites={sites_csv}",
-        "-s",
-        f"ARCHIVE_DIR={out / 'warc'}",
-        "-O",
-        str(out / found),
-    ]
-    if jobdir:
-        command += ["-s", f"JOBDIR={jobdir}"]
-    for name, value in FAST.items():
-        command += ["-s", f"{name}={value}"]
-    return command
-
-
-def crawl_env(server) -> dict[str, str]:
-    return dict(os.environ, http_proxy=server.proxy_url, https_proxy=server.proxy_url, no_proxy="")
+    settings = {"ARCHIVE_DIR": out / "warc", **({"JOBDIR": jobdir} if jobdir else {}), **FAST}
+    return scrapy_crawl(sites_csv, out / found, settings)
 
 
 def read_items(path: Path) -> list[dict]:
@@ -54,7 +34,7 @@ def read_items(path: Path) -> list[dict]:
 
 
 def archived(warc_dir: Path):
-    for path in sorted(warc_dir.glob("*.warc.gz")):
+    for path in list_warcs(warc_dir):
         yield from iter_records(path)
 
 
@@ -83,7 +63,7 @@ def crawl_served(hosts, sites_csv_text: str, out: Path) -> tuple[list[dict], lis
         result = subprocess.run(
             crawl_command(sites_csv, out),
             cwd=ROOT,
-            env=crawl_env(server),
+            env=proxy_env(server),
             capture_output=True,
             text=True,
             timeout=300,

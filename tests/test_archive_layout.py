@@ -9,7 +9,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import layout
-from archive.digest_index import rebuild
+from archive.digest_rebuild import rebuild
 from archive.writer import WarcArchive
 from tests.test_archive_writer import STARTED, make_exchange
 

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import pytest
 from archive.reader import ArchivedRecord, iter_records
 from crawler.settings import USER_AGENT
 from imitation.browser_sites import BrowserSites, ruishu_answer
+from imitation.crawl_run import scrapy_crawl
 from imitation.server import GovFarmServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,21 +68,8 @@ class Crawl:
 def crawl(workdir: Path, farm: GovFarmServer, sites_csv: str, **settings) -> Crawl:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "sites.csv").write_text(sites_csv, encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "reports",
-        "-a",
-        f"sites={workdir / 'sites.csv'}",
-        "-O",
-        str(workdir / "out.jsonl"),
-        "-s",
-        f"ARCHIVE_DIR={workdir / 'warc'}",
-    ]
-    for name, value in {**FAST, **settings}.items():
-        command += ["-s", f"{name}={value}"]
+    settings = {"ARCHIVE_DIR": workdir / "warc", **FAST, **settings}
+    command = scrapy_crawl(workdir / "sites.csv", workdir / "out.jsonl", settings)
     env = {**os.environ, "http_proxy": farm.proxy_url, "NIANBAO_LOG_LEVEL": "INFO"}
     for name in ("https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
         env.pop(name, None)
@@ -321,21 +308,8 @@ def test_memory_stays_bounded_over_a_hundred_browser_pages(tmp_path):
     samples: list[tuple[int, int, int]] = []  # (pages served, MiB, processes)
     with GovFarmServer(sites.hosts) as farm:
         (tmp_path / "sites.csv").write_text(sites.csv(host), encoding="utf-8")
-        command = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "reports",
-            "-a",
-            f"sites={tmp_path / 'sites.csv'}",
-            "-O",
-            str(tmp_path / "out.jsonl"),
-            "-s",
-            f"ARCHIVE_DIR={tmp_path / 'warc'}",
-        ]
-        for name, value in {**FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": "8"}.items():
-            command += ["-s", f"{name}={value}"]
+        settings = {"ARCHIVE_DIR": tmp_path / "warc", **FAST, "CONCURRENT_REQUESTS_PER_DOMAIN": "8"}
+        command = scrapy_crawl(tmp_path / "sites.csv", tmp_path / "out.jsonl", settings)
         with open(tmp_path / "log.txt", "w") as log:
             process = subprocess.Popen(
                 command,

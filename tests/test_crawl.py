@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from imitation.crawl_run import proxy_env
 from imitation.farm import build_farm
 from imitation.server import GovFarmServer
-from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items, slowed
+from tests.crawling import ROOT, archived, crawl_command, read_items, slowed
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +176,7 @@ def test_killed_crawl_resumes_without_fetching_twice(tmp_path):
         first = subprocess.Popen(
             crawl_command(sites_csv, tmp_path, jobdir=jobdir, found="first.jsonl"),
             cwd=ROOT,
-            env=crawl_env(server),
+            env=proxy_env(server),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -193,7 +194,7 @@ def test_killed_crawl_resumes_without_fetching_twice(tmp_path):
         second = subprocess.run(
             crawl_command(sites_csv, tmp_path, jobdir=jobdir, found="second.jsonl"),
             cwd=ROOT,
-            env=crawl_env(server),
+            env=proxy_env(server),
             capture_output=True,
             text=True,
             timeout=300,

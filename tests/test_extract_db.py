@@ -11,12 +11,9 @@ import json
 import pytest
 
 from extract import db as store
-from extract.merge import (
-    group_candidates,
-    report_id_for,
-    report_region,
-    resolve_reports,
-)
+from extract.document_rows import PARSED_FROM_DOCUMENT
+from extract.grouping import choose_source, group_candidates, report_id_for
+from extract.merge import report_region, resolve_reports
 from extract.summary import Summary
 from imitation.seeds import GOLD_DIR
 from nianbao.format import parse_key
@@ -71,20 +68,7 @@ def add_candidate(
         "reason": None,
     }
     parsed = {
-        **{
-            k: document[k]
-            for k in (
-                "record_id",
-                "url",
-                "page_url",
-                "payload_digest",
-                "source_type",
-                "captured_at",
-                "warc_filename",
-                "warc_offset",
-                "site_name",
-            )
-        },
+        **{k: document[k] for k in PARSED_FROM_DOCUMENT},
         "site_region_code": site_code,
         "site_level": site_level,
         "title": f"{agency}{year}年政府信息公开工作年度报告",
@@ -242,8 +226,6 @@ def test_equally_complete_copies_prefer_html_over_pdf():
         "source_type": "pdf",
     }
     [group] = group_candidates([pdf, html])
-    from extract.merge import choose_source
-
     assert choose_source(group)["record_id"] == "h"
 
 

@@ -17,7 +17,7 @@ from imitation.documents import SeedReport, report_xls
 from imitation.reportgen import generate_report, render
 from imitation.reportgen.text import SECTION_HEADINGS
 from nianbao.format import col_keys
-from tests.test_extract_pipeline import STARTED, exchange, meta, query
+from tests.extract_archive import STARTED, exchange, meta, query
 
 SITE = ("沂水县人民政府", "371323", "county", "www.yishui.gov.cn")
 SCRIPT_PAGE = (

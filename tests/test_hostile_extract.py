@@ -169,6 +169,21 @@ def test_a_worker_lost_to_memory_death_or_time_costs_one_document():
     assert reasons["raise"] == "KeyError: 'raise'"
 
 
+def slow_first(task: int) -> int:
+    if task == 0:
+        time.sleep(1)  # long enough for the other worker to fill the results held back
+    return task
+
+
+def test_a_slow_document_ahead_of_a_full_queue_of_results_does_not_stop_the_pool():
+    # Worker A reads item 0 slowly while B reads the next ones: their results wait in order
+    # until the queue is full; when item 0 comes back, all of them go out at once and both
+    # workers are idle with items still to read (`make demo` stopped there: an OCR'd image).
+    with WorkerPool(slow_first, jobs=2) as pool:
+        outcomes = [outcome for _, outcome in pool.map_ordered((n, (n,)) for n in range(300))]
+    assert outcomes == list(range(300))
+
+
 def test_an_html_page_of_megabytes_of_markup_is_refused_before_parsing():
     row = "<tr><td>予以公开</td><td>1</td></tr>".encode()
     page = b"<html><body><table>" + row * ((5 * MiB) // len(row)) + b"</table></body></html>"

@@ -16,7 +16,7 @@ from archive.writer import WarcArchive
 from extract.pipeline import extract_archive
 from imitation.reportgen import generate_report
 from imitation.reportgen.render_scan import render_scan_image
-from tests.test_extract_pipeline import STARTED, exchange, html_page, meta, query
+from tests.extract_archive import STARTED, exchange, html_page, meta, query
 
 SITE = ("沂水县人民政府", "371323", "county", "www.yishui.gov.cn")
 TABLES_PAGE = 1  # the second page: the requests table and the appeals table

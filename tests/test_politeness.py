@@ -14,8 +14,9 @@ from scrapy.utils.project import get_project_settings
 
 from bench.farm import build_bench_farm
 from crawler.downloader import global_concurrency
+from imitation.crawl_run import proxy_env
 from imitation.server import GovFarmServer
-from tests.crawling import ROOT, crawl_command, crawl_env
+from tests.crawling import ROOT, crawl_command
 
 PER_HOST = 2
 
@@ -33,7 +34,7 @@ def crawl(farm, tmp_path, **settings) -> dict:
         command += ["-s", f"{name}={value}"]
     with GovFarmServer(farm.hosts) as server:
         result = subprocess.run(
-            command, cwd=ROOT, env=crawl_env(server), capture_output=True, text=True, timeout=300
+            command, cwd=ROOT, env=proxy_env(server), capture_output=True, text=True, timeout=300
         )
         stats = dict(server.stats)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -10,9 +10,7 @@ must keep both versions of the revised report and record the deleted one as gone
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -28,13 +26,14 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from archive.http_head import dechunked_head, parse_head, split_message
 from archive.reader import decode_content, iter_records, read_record
-from archive.writer import REVISIT_PROFILES
+from archive.record_parts import REVISIT_PROFILES
+from imitation.crawl_run import proxy_env
 from imitation.farm import build_farm
 from imitation.recrawl_sites import RecrawlFarm, bump_new_requests
 from imitation.server import GovFarmServer, Sent
 from publish.citations import Source, gbt7714
 from publish.replay import make_collection
-from tests.crawling import ROOT, crawl_command, crawl_env, read_items, slowed
+from tests.crawling import ROOT, crawl_command, read_items
 from tests.replaying import fetch, pywb_tool, running_wayback
 
 CHANGLE = "http://www.changle.gov.cn"
@@ -108,7 +107,7 @@ def crawl_and_extract(site: RecrawlFarm, server: GovFarmServer, out: Path, name:
     site.farm.reset()
     command = crawl_command(out / "sites.csv", out, jobdir=out / "job", found=f"{name}.jsonl")
     result = subprocess.run(
-        command, cwd=ROOT, env=crawl_env(server), capture_output=True, text=True, timeout=300
+        command, cwd=ROOT, env=proxy_env(server), capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr[-4000:]
     extract = subprocess.run(
@@ -456,68 +455,3 @@ def test_revisits_replay_in_pywb_to_the_original_payload(recrawl, tmp_path):
             stamp = iso_date_to_timestamp(headers.get_header("WARC-Date"))
             _, body = fetch(f"{base}/nianbao/{stamp}id_/{url}")
             assert body == payloads[headers.get_header("WARC-Refers-To")], url
-
-
-def test_a_killed_recrawl_resumes_and_keeps_its_revisits(tmp_path):
-    farm = build_farm()
-    site = RecrawlFarm(farm)
-    for routes in site.hosts.values():  # slow enough to be killed half way
-        for key, handler in list(routes.items()):
-            routes[key] = slowed(handler, 0.03)
-    (tmp_path / "sites.csv").write_text(farm.sites_csv(), encoding="utf-8")
-
-    def command(name):
-        return crawl_command(tmp_path / "sites.csv", tmp_path, jobdir=tmp_path / "job", found=name)  # noqa: E731
-
-    with GovFarmServer(site.hosts) as server:
-        first = subprocess.run(
-            command("first.jsonl"),
-            cwd=ROOT,
-            env=crawl_env(server),
-            capture_output=True,
-            timeout=300,
-        )
-        assert first.returncode == 0
-        time.sleep(1.1)
-        farm.reset()
-        killed = subprocess.Popen(
-            command("killed.jsonl"),
-            cwd=ROOT,
-            env=crawl_env(server),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 120
-        while len(server.sent) < 179 + 70 and time.monotonic() < deadline and killed.poll() is None:
-            time.sleep(0.02)
-        assert killed.poll() is None, "the recrawl finished before it could be killed"
-        os.kill(killed.pid, signal.SIGKILL)
-        killed.wait()
-        torn = next((tmp_path / "warc").glob("*.warc.gz.open"))
-        revisits_before = sum(
-            1 for r in iter_records(torn, errors="log") if r.rec_type == "revisit"
-        )
-        resumed = subprocess.run(
-            command("resumed.jsonl"),
-            cwd=ROOT,
-            env=crawl_env(server),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert resumed.returncode == 0, resumed.stderr[-4000:]
-    assert revisits_before > 10
-    repaired = Path(str(torn).removesuffix(".open"))
-    # Repair cuts only a torn group at the end: the revisits written before the kill stay.
-    assert sum(1 for r in iter_records(repaired) if r.rec_type == "revisit") >= revisits_before - 1
-    found = {
-        item["url"] for item in read_items(tmp_path / "resumed.jsonl") if item["type"] == "report"
-    }
-    assert found == {report.url for report in farm.expected.reports}
-    files = sorted((tmp_path / "warc").glob("*.warc.gz"))
-    check = subprocess.run(
-        [str(Path(sys.executable).parent / "warcio"), "check", *map(str, files)],
-        capture_output=True,
-        text=True,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr

@@ -17,20 +17,21 @@ from scrapy import Request
 from scrapy.http import Response
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.digest_index import DigestIndex, StoredPayload, UrlCapture, rebuild
+from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
+from archive.digest_rebuild import rebuild
 from archive.reader import read_record
+from archive.record_parts import REVISIT_PROFILES
 from archive.repair import complete_prefix
-from archive.writer import REVISIT_PROFILES, WarcArchive
+from archive.writer import WarcArchive
+from crawler.crawl_runs import mark_job_finished, prepare_job_dir
 from crawler.recrawl import (
     PREVIOUS_META,
     UNCONDITIONAL_META,
     ConditionalRequestMiddleware,
-    mark_job_finished,
     outcome,
-    prepare_job_dir,
 )
 from extract import db as store
-from extract.merge import group_candidates
+from extract.grouping import group_candidates
 from extract.versions import import_crawls, lineages, refresh_versions
 from tests.test_archive_writer import make_exchange
 

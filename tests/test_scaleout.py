@@ -33,9 +33,10 @@ from crawler.scaleout import (
     process_name,
 )
 from crawler.spiders.reports import ReportsSpider
+from imitation.crawl_run import proxy_env
 from imitation.farm import build_farm
 from imitation.server import GovFarmServer
-from tests.crawling import ROOT, archived, crawl_command, crawl_env, read_items, slowed
+from tests.crawling import ROOT, archived, crawl_command, read_items, slowed
 from tests.processes import free_port, stop_process
 
 IDLE_CLOSE = 4  # seconds of empty frontier before a process ends (production: 30)
@@ -107,7 +108,7 @@ def shared_crawl(shared_redis, tmp_path_factory):
                 ]
                 with open(logs[name], "w") as stderr:
                     processes[name] = subprocess.Popen(
-                        command, cwd=ROOT, env=crawl_env(server), stderr=stderr
+                        command, cwd=ROOT, env=proxy_env(server), stderr=stderr
                     )
                 deadline = time.monotonic() + 60
                 while len(server.sent) < 20 and time.monotonic() < deadline:

@@ -13,8 +13,9 @@ import pytest
 
 from bench.farm import build_bench_farm
 from crawler.shared_politeness import SharedHostGate
+from imitation.crawl_run import proxy_env
 from imitation.server import GovFarmServer
-from tests.crawling import ROOT, crawl_command, crawl_env
+from tests.crawling import ROOT, crawl_command
 from tests.test_scaleout import redis_server
 
 LONG_DELAY = 30.0  # seconds: far longer than the test, so "not yet" cannot turn into "now"
@@ -70,7 +71,7 @@ def test_two_processes_hold_one_process_per_host_concurrency(redis_url, tmp_path
                 command += ["-s", setting]
             with open(log, "w") as stderr:
                 processes.append(
-                    subprocess.Popen(command, cwd=ROOT, env=crawl_env(server), stderr=stderr)
+                    subprocess.Popen(command, cwd=ROOT, env=proxy_env(server), stderr=stderr)
                 )
         for process in processes:
             process.wait(timeout=300)

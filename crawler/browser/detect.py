@@ -28,6 +28,7 @@ import re
 from parsel import Selector
 from scrapy.http import HtmlResponse, Request, Response, TextResponse
 
+from archive.layout import CaptureKind
 from archive.reader import decode_content
 from crawler.listings import PLATFORM_PARSERS, parse_listing
 from crawler.listings.base import meta_of
@@ -132,7 +133,7 @@ def _column_reason(response: HtmlResponse, scripts: str, external: list[str]) ->
     reports = [link for link in followable if classify_title(link.text) is TitleKind.REPORT]
     name = "年报 column" if kind == "report" else "disclosure column"
     # A further page of a list: its first page asked for the rest.
-    further_page = meta_of(response).get("kind") == "listing"
+    further_page = meta_of(response).get("kind") == CaptureKind.LISTING
     if listing.announced_pages and listing.announced_pages > 1 and not further_page:
         return f"a {name} whose pager announces {listing.announced_pages} pages none can find"
     if kind == "report" and not reports and not followable:

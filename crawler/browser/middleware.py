@@ -16,12 +16,13 @@ import logging
 
 from scrapy.exceptions import NotConfigured
 
+from archive.layout import CaptureKind
 from crawler.browser.detect import challenge_reason, page_sent_to_browser, script_list_reason
 
 logger = logging.getLogger(__name__)
 
 # Pages can need a browser; attachments only when a challenge stands in front of them.
-PAGE_KINDS = ("page", "listing", "report")
+PAGE_KINDS = (CaptureKind.PAGE, CaptureKind.LISTING, CaptureKind.REPORT)
 
 
 class BrowserRenderMiddleware:

@@ -3,8 +3,9 @@
 The spider reads a browser page's DOM (``page.content()`` after scripts ran); that is what its
 links and report text came from, so it is worth keeping. It is not a server response, so it is
 written as a WARC ``conversion`` record that refers (``WARC-Refers-To``) to the response record
-of the document it was rendered from, and says what it is. The extractor reads ``response`` and
-``resource`` records only, so a rendered DOM is never taken for a document a server published.
+of the document it was rendered from, and says what it is. The extractor reads it as a source of
+its own (extract/rendered.py, ``source_type = 'rendered-dom'``), ranked below the server's own
+HTML, so a rendered DOM is never taken for a document a server published.
 """
 
 from __future__ import annotations

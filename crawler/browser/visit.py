@@ -28,6 +28,7 @@ from scrapy.responsetypes import responsetypes
 from scrapy_playwright.page import PageMethod
 
 from archive.exchange import Exchange
+from archive.layout import CaptureKind
 from crawler.browser.cookies import FOR_BROWSER, FROM_BROWSER
 from crawler.browser.detect import challenge_reason
 from crawler.browser.recorder import RecordingProxy
@@ -158,7 +159,7 @@ class BrowserVisit:
         }
         if not document:
             # What the page loaded to show itself: scripts, styles, images, the XHR behind a list.
-            meta.update(kind="resource", via=self.request.url)
+            meta.update(kind=CaptureKind.RESOURCE, via=self.request.url)
         meta["browser_visit"] = self.token
         meta["browser_document"] = document
         request = scrapy.Request(exchange.url, method=method, meta=meta, dont_filter=True)

@@ -23,6 +23,8 @@ from urllib.parse import urlparse
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
+from archive.layout import CaptureKind
+
 from . import family
 from .base import (
     MAX_PAGES,
@@ -139,7 +141,7 @@ def announced_pages(response: TextResponse, links: list[Link]) -> int | None:
     if not records:
         return None
     per_page = first_number(scripts, PER_PAGE_KEYS)
-    if per_page is None and meta_of(response).get("kind") != "listing":
+    if per_page is None and meta_of(response).get("kind") != CaptureKind.LISTING:
         # Only a first page is surely full; the last one may hold a single item.
         per_page = len(dated_links(links))
     return math.ceil(records / per_page) if per_page else None
@@ -152,7 +154,7 @@ def dated_links(links: list[Link]) -> list[Link]:
 def is_list_page(response: TextResponse, links: list[Link]) -> bool:
     """A page worth reading for further pages: a further page of a list, a page of dated items
     or a disclosure/年报 column — but not the portal's home page (its news pages elsewhere)."""
-    if meta_of(response).get("kind") == "listing":
+    if meta_of(response).get("kind") == CaptureKind.LISTING:
         return True
     if _HOME.match(urlparse(response.url).path):
         return False

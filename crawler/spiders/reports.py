@@ -26,6 +26,7 @@ import scrapy
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, TextResponse
 
+from archive.layout import CaptureKind
 from crawler.discovered_sites import site_discovered
 from crawler.discovery.attachments import attachment_filename, is_attachment_link
 from crawler.discovery.found_sites import discovery_registry, saved_row
@@ -103,7 +104,7 @@ class ReportsSpider(scrapy.Spider):
         for found in self.found_sites.restore(getattr(self, "state", {}).get(FOUND_STATE, [])):
             self.sites_by_key[found.site.key] = found.site
         for site in list(self.sites_by_key.values()):
-            yield self.request(site, site.url, kind="page", hops=0)
+            yield self.request(site, site.url, kind=CaptureKind.PAGE, hops=0)
 
     def request(
         self,
@@ -150,7 +151,7 @@ class ReportsSpider(scrapy.Spider):
                 meta={
                     **response.meta,
                     **page.meta,
-                    "kind": "listing",
+                    "kind": CaptureKind.LISTING,
                     "via": response.url,
                     "list_page": response.meta.get("list_page", 0) + 1,
                     "list_root": response.meta.get("list_root") or response.url,
@@ -166,7 +167,7 @@ class ReportsSpider(scrapy.Spider):
             if (
                 report is None
                 and "flipbook" in listing.platforms
-                and response.meta.get("kind") == "report"
+                and response.meta.get("kind") == CaptureKind.REPORT
             ):
                 # A flip-book holds no text of its own: the link that led here named the report,
                 # and its text pages (requested above) carry the report.
@@ -186,40 +187,40 @@ class ReportsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("reports/out_of_scope_links")
             return None
         if is_attachment_link(link.url, link.text) and (is_report_page or kind == "report"):
-            return self.request(
+            return self.follow(
                 site,
-                link.url,
-                kind="attachment",
-                hops=hops + 1,
-                via=response.url,
-                via_text=link.text,
+                response,
+                link,
+                hops,
+                kind=CaptureKind.ATTACHMENT,
                 priority=ATTACHMENT_PRIORITY,
                 callback=self.parse_attachment,
             )
         if is_report_page and any(hint in link.url for hint in VIEWER_HINTS):
             # The report's own pages in another form (a flip-book's text pages): not a new report.
-            return self.request(
-                site,
-                link.url,
-                kind="page",
-                hops=hops + 1,
-                via=response.url,
-                via_text=link.text,
-                priority=ATTACHMENT_PRIORITY,
+            return self.follow(
+                site, response, link, hops, kind=CaptureKind.PAGE, priority=ATTACHMENT_PRIORITY
             )
         if kind != "report" and self.found_sites.leaves(site, link.url):
             return None  # a department's column or site: its own site's, not this one's
         priority = link_priority(link.text, link.url, domains=list(site.domains))
         if priority is None:
             return None
+        page_kind = CaptureKind.REPORT if kind == "report" else CaptureKind.PAGE
+        return self.follow(site, response, link, hops, kind=page_kind, priority=priority)
+
+    def follow(self, site: Site, response, link, hops: int, *, kind, priority, callback=None):
+        """The request for a link of ``response``: one hop further, with the page and link text
+        it was found by."""
         return self.request(
             site,
             link.url,
-            kind="report" if kind == "report" else "page",
+            kind=kind,
             hops=hops + 1,
             via=response.url,
             via_text=link.text,
             priority=priority,
+            callback=callback,
         )
 
     def discover(self, response, site: Site, hops: int):
@@ -239,19 +240,18 @@ class ReportsSpider(scrapy.Spider):
             yield self.request(
                 new.site,
                 new.site.url,
-                kind="page",
+                kind=CaptureKind.PAGE,
                 hops=0,
                 via=response.url,
                 via_text=new.link_text,
             ).replace(dont_filter=True)
         for link in directories:  # a 地方政府 or 部门网站 page: read it for more
-            yield self.request(
+            yield self.follow(
                 site,
-                link.url,
-                kind="page",
-                hops=hops + 1,
-                via=response.url,
-                via_text=link.text,
+                response,
+                link,
+                hops,
+                kind=CaptureKind.PAGE,
                 priority=PRIORITY_AGENCY_DIRECTORY,
             )
 
