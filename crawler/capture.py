@@ -23,11 +23,13 @@ from scrapy.core.downloader.handlers.http11 import (
     _LenientHTTP11ClientFactory,
     _LenientHTTP11ClientProtocol,
     _ScrapyAgent,
+    _ScrapyProxyAgent,
 )
 from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import Response
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.web.client import URI
 
 from archive.exchange import Exchange
 
@@ -107,8 +109,48 @@ class _CapturingFactory(_LenientHTTP11ClientFactory):
         return _CapturingProtocol(self._quiescentCallback)
 
 
+class _PerHostProxyAgent(_ScrapyProxyAgent):
+    """Scrapy's plain-HTTP proxy agent, pooling connections per target host.
+
+    Scrapy keys every connection through a proxy to the proxy alone, and the pool keeps
+    ``CONCURRENT_REQUESTS_PER_DOMAIN`` connections per key: a crawl of many hosts through one
+    proxy closed nearly every connection after one request (142 connections for 249 requests
+    over 16 hosts). Keyed per target host, each host keeps its own few, as without a proxy.
+    """
+
+    def request(self, method, uri, headers=None, bodyProducer=None):
+        target = URI.fromBytes(uri)
+        return self._requestWithEndpoint(
+            key=(
+                b"http-proxy",
+                self._proxyURI.host,
+                self._proxyURI.port,
+                target.scheme,
+                target.host,
+                target.port,
+            ),
+            endpoint=self._getEndpoint(self._proxyURI),
+            method=method,
+            parsedURI=target,
+            headers=headers,
+            bodyProducer=bodyProducer,
+            requestPath=uri,
+        )
+
+    @classmethod
+    def like(cls, agent: _ScrapyProxyAgent) -> _PerHostProxyAgent:
+        """The same agent (proxy, pool, timeouts, bind address), pooling per target host."""
+        per_host = cls.__new__(cls)
+        per_host.__dict__.update(agent.__dict__)
+        return per_host
+
+
 class _CapturingAgent(_ScrapyAgent):
     capture: _Capture | None = None
+
+    def _get_agent(self, request, timeout):
+        agent = super()._get_agent(request, timeout)
+        return _PerHostProxyAgent.like(agent) if type(agent) is _ScrapyProxyAgent else agent
 
     def _cb_bodydone(self, result, url):
         self.capture = getattr(result["txresponse"], "_nianbao_capture", None)

@@ -261,6 +261,8 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
                 "not_modified" if profile == NOT_MODIFIED else "identical",
                 written,
             )
+            if status >= 400:  # a 404 page repeated still says the URL is missing, or gone
+                self._count(metadata, status, outcome(status, digest, previous), written)
             return written, CaptureLocation(
                 filename=original.filename,
                 offset=original.offset,
@@ -303,8 +305,11 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
             stored = UrlCapture.from_meta(sent).payload if sent else None
             # A 304 nobody asked for (or whose original is gone) is archived as it came.
             return (stored, NOT_MODIFIED) if stored and self._referable(stored) else (None, None)
-        if status != 200 or not has_body:
-            return None, None  # empty payloads (and errors) gain nothing from a revisit
+        if not has_body or not (status == 200 or status in GONE_STATUSES):
+            # Empty payloads gain nothing from a revisit, and a failure to retry (5xx, 429) is
+            # no answer. A missing page is: a site answers each with the same 404 page, and
+            # every recrawl asks for them again.
+            return None, None
         # The URL's own last capture first; else the first capture of the payload anywhere.
         for stored in (
             previous.payload if previous and previous.digest == digest else None,

@@ -74,6 +74,9 @@ class GovFarmServer:
         self.port = port
         self.sent: list[Sent] = []
         self.stats: dict[str, HostStats] = {}
+        # TCP connections accepted: a client that reuses its connections opens far fewer of
+        # them than it sends requests (connection-reuse checks).
+        self.connections_opened = 0
         # Handler exceptions, kept so a test can assert the farm itself did not break.
         self.errors: list[str] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -156,12 +159,14 @@ class GovFarmServer:
         self.sent.clear()
         self.stats.clear()
         self.errors.clear()
+        self.connections_opened = 0
 
     # -- connections -------------------------------------------------------------------------
 
     async def _on_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         task = asyncio.current_task()
         self._connections.add(task)
+        self.connections_opened += 1
         try:
             while True:
                 try:

@@ -257,7 +257,12 @@ def test_only_changed_content_is_stored_again_in_full(recrawl):
     }  # the revised report, and the two pages whose links changed
     assert not {h.get_header("WARC-Payload-Digest") for url in full for h in again[url]} & first
     served = Counter(s.url for s in recrawl.second.sent if s.status in (200, 304))
-    stored = Counter(list(full) + list(revisits(recrawl.second)))
+    unchanged = [
+        url
+        for url, (_, http, _) in revisits(recrawl.second).items()
+        if http.status in ("200", "304")
+    ]
+    stored = Counter(list(full) + unchanged)
     assert stored == served  # every unchanged answer became a revisit
 
 
@@ -277,6 +282,21 @@ def test_a_server_ignoring_conditionals_gets_identical_payload_revisits(recrawl)
         assert headers.get_header("WARC-Refers-To") == first[sent.url].get_header("WARC-Record-ID")
         # The head as sent, chunked transfer undone as in every response record.
         assert block == dechunked_head(sent.raw_head, len(sent.payload)) and http.status == "200"
+
+
+def test_a_missing_page_archived_before_is_an_identical_payload_revisit(recrawl):
+    first = {h.get_header("WARC-Payload-Digest") for h, _, _ in recrawl.first.records("response")}
+    missing = [
+        (h, http)
+        for h, http, _ in recrawl.second.records("response") + recrawl.second.records("revisit")
+        if http.status in ("404", "410")
+    ]
+    repeated = [(h, http) for h, http in missing if h.get_header("WARC-Payload-Digest") in first]
+    assert repeated, "the farm answers no URL with a 404 page it sent before"
+    for headers, _ in repeated:
+        assert headers.get_header("WARC-Type") == "revisit"
+        assert headers.get_header("WARC-Profile") == REVISIT_PROFILES["identical-payload-digest"]
+        assert all(headers.get_header(name) for name in FIVE)
 
 
 def test_the_same_file_under_a_new_url_refers_to_the_old_one(recrawl):
