@@ -11,7 +11,7 @@ record from its WARC file and answers with the payload bytes as archived:
   accept the coding gets the decoded bytes instead, marked ``X-Archive-Decoded-From: <coding>``;
   ``?decoded=1`` asks for that explicitly. Bytes that cannot be decoded are sent as stored, as
   an ``application/octet-stream`` download, and so are bytes that would decode to more than
-  :data:`MAX_DECODED_BYTES` (the server never inflates past that, see :mod:`publish.decoding`).
+  :data:`MAX_DECODED_BYTES` (the server never inflates past that: :func:`archive.coding.decode_content` streams with a cap).
 - **Original type.** ``Content-Type`` is the archived response's own (``text/html;
   charset=GBK`` stays GBK). HTML, PDF, images and plain text open inline; other types (DOC,
   DOCX, WPS, XLS, ZIP …) download under the file name the URL or the original
@@ -40,9 +40,9 @@ from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
+from archive.coding import ContentTooLarge, decode_content
 from archive.layout import resolve_archive_path
 from archive.reader import ArchivedRecord
-from publish.decoding import TooLarge, bounded_decode
 
 UUID = re.compile(
     r"^(?:<?urn:uuid:)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})>?$"
@@ -267,11 +267,11 @@ def original_response(
             headers["Content-Encoding"] = ", ".join(codings)
         else:
             try:
-                body = bounded_decode(body, codings, MAX_DECODED_BYTES)
+                body = decode_content(body, ", ".join(codings), limit=MAX_DECODED_BYTES)
                 headers["X-Archive-Decoded-From"] = ", ".join(codings)
-            except ValueError as error:  # TooLarge, an unknown coding or a damaged body
+            except ValueError as error:  # too large, an unknown coding or a damaged body
                 headers["X-Archive-Content-Encoding"] = _ascii(original_coding or "")
-                if isinstance(error, TooLarge):
+                if isinstance(error, ContentTooLarge):
                     headers["X-Archive-Not-Decoded"] = f"larger than {MAX_DECODED_BYTES} bytes"
                 content_type, download = "application/octet-stream", True
 
