@@ -12,8 +12,9 @@ import subprocess
 import pytest
 
 from bench.farm import build_bench_farm
+from imitation.crawl_run import proxy_env
 from imitation.server import GovFarmServer
-from tests.crawling import ROOT, crawl_command, crawl_env
+from tests.crawling import ROOT, crawl_command
 
 
 def crawl(hosts: int, tmp_path) -> tuple[int, int]:
@@ -24,7 +25,7 @@ def crawl(hosts: int, tmp_path) -> tuple[int, int]:
     command = crawl_command(sites_csv, tmp_path) + ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2"]
     with GovFarmServer(farm.hosts) as server:
         result = subprocess.run(
-            command, cwd=ROOT, env=crawl_env(server), capture_output=True, text=True, timeout=300
+            command, cwd=ROOT, env=proxy_env(server), capture_output=True, text=True, timeout=300
         )
         requests = sum(stats.requests for stats in server.stats.values())
         connections = server.connections_opened

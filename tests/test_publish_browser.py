@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from publish.serve import build_datasette
 from tests.test_publish_fixtures import build_published
@@ -110,7 +111,8 @@ def test_search_report_citation_and_preserved_pdf(site, page, published):
     )
     assert capture.url in gbt
     page.click("button[data-target=cite-gbt7714]")
-    assert page.locator("button[data-target=cite-gbt7714]").inner_text() == "已复制 Copied"
+    # The copy is asynchronous (the clipboard API answers with a promise): wait for its word.
+    expect(page.locator("button[data-target=cite-gbt7714]")).to_have_text("已复制 Copied")
     page.screenshot(path=OUTPUT / "publish-cite.png", full_page=True)
 
     page.click("#preserved-link")
