@@ -26,17 +26,34 @@ def _gold(path: Path) -> dict:
 
 
 @pytest.fixture(scope="module", params=GOLD, ids=lambda path: path.stem)
-def report(request):
+def read(request):
     gold = _gold(request.param)
     source = HERE / gold["source"]
-    document = read_document(source.read_bytes(), filename=source.name, url=gold.get("url"))
-    return parse_report(document.text), gold
+    return read_document(source.read_bytes(), filename=source.name, url=gold.get("url")), gold
+
+
+@pytest.fixture(scope="module")
+def report(read):
+    """Parsed as extract/pipeline.py parses a document (title hint, explicit cell slots)."""
+    document, gold = read
+    parsed = parse_report(
+        document.text,
+        title_hint=document.title,
+        cell_slots=document.cell_slots,
+        cell_confidence=document.cell_confidence,
+    )
+    return parsed, gold
 
 
 def test_the_corpus_is_there():
     assert len(GOLD) >= 3
     for path in GOLD:
         assert (HERE / _gold(path)["source"]).is_file(), path
+
+
+def test_document_title(read):
+    document, gold = read
+    assert document.title == gold["title"]
 
 
 def test_agency_year_and_template(report):
