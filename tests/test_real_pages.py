@@ -66,3 +66,40 @@ def test_the_same_list_as_served_reaches_its_next_page_from_the_script_alone():
 
 def test_the_page_is_known_as_a_report_column_by_its_breadcrumb():
     assert page_column_kind(response(ORDOS_URL, ordos_page())) == "report"
+
+
+# 平潭综合实验区, 政府信息公开年报 (Fujian's TRS platform): the first 10 of 20 reports are in
+# the page, the pager is an empty avalon element the script fills from its pagebar settings.
+PINGTAN_URL = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
+PINGTAN_YEARS = range(2016, 2026)
+
+
+def pingtan_listing():
+    html = (PAGES / "pingtan_zfxxgknb_index.html").read_text(encoding="utf-8")
+    return parse_listing(response(PINGTAN_URL, html, via_text="政府信息公开年报"))
+
+
+def test_every_item_with_its_date_of_a_fujian_trs_list():
+    items = [
+        link
+        for link in pingtan_listing().links
+        if re.search(r"/zfxxgknb/\d{6}/t\d{8}_\d+\.htm$", link.url)
+    ]
+    assert [link.text for link in items] == [
+        f"平潭综合实验区{year}年度政府信息公开工作年度报告" for year in reversed(PINGTAN_YEARS)
+    ]
+    assert all(classify_title(link.text) is TitleKind.REPORT for link in items)
+    # The date sits in the row's second <dd>, beside the <dd> holding the link.
+    assert items[0].date == "2026-03-10" and items[-1].date == "2017-01-18"
+    assert all(link.date for link in items)
+
+
+def test_the_next_page_of_a_fujian_trs_list_from_its_pagebar_settings():
+    listing = pingtan_listing()
+    assert listing.announced_pages == 2  # recordCount '20' / prepage 10
+    assert [page.url for page in listing.pages] == [PINGTAN_URL + "index_1.htm"]
+
+
+def test_the_fujian_list_is_known_as_a_report_column():
+    html = (PAGES / "pingtan_zfxxgknb_index.html").read_text(encoding="utf-8")
+    assert page_column_kind(response(PINGTAN_URL, html)) == "report"

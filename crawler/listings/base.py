@@ -102,13 +102,14 @@ def anchor_text(anchor: Selector) -> str:
 
 
 def anchor_date(anchor: Selector) -> str | None:
-    """The date printed beside an item: in its row (li/tr/dd/p/div) when the row holds only it.
+    """The date printed beside an item: in its row (li/tr/dl/dd/p/div) when the row holds only it.
 
     A row with several links is a menu or a pager, whose dates belong to nobody in particular.
     """
     own = iso_date(" ".join(anchor.xpath(".//text()").getall()))
     rows = anchor.xpath(
-        "ancestor::*[self::li or self::tr or self::dd or self::dt or self::p or self::div][position() <= 3]"
+        "ancestor::*[self::li or self::tr or self::dl or self::dd or self::dt or self::p or self::div]"
+        "[position() <= 3]"
     )
     # XPath hands ancestors back in document order; the nearest row is the one to read first.
     for row in reversed(rows):

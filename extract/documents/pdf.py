@@ -7,6 +7,7 @@ import time
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import resolve1
 from pdfminer.utils import decode_text
 from pdfplumber.utils import cluster_objects
 
@@ -35,7 +36,7 @@ def read_pdf(payload: bytes, *, time_budget: float = PDF_TIME_BUDGET) -> Documen
     try:
         with pdfplumber.open(io.BytesIO(payload)) as pdf:
             page_count = len(pdf.pages)
-            title = _metadata_title(pdf.metadata)
+            title = _metadata_title(pdf)
             lines: list[str] = []
             scans: list[tuple[int, int]] = []  # (where in lines, page index) of scanned pages
             for number, page in enumerate(pdf.pages, start=1):
@@ -161,13 +162,26 @@ def _ruled_tables(page) -> list:
     return tables
 
 
-def _metadata_title(metadata: dict) -> str | None:
-    title = metadata.get("Title") if metadata else None
-    if isinstance(title, bytes):
-        title = decode_text(title)
-    elif title is not None and not isinstance(title, str):
-        title = str(title)
+def _metadata_title(pdf: pdfplumber.PDF) -> str | None:
+    """The Info dictionary's Title, read from its raw bytes (see :func:`pdf_text_string`)."""
+    raw = next((resolve1(info["Title"]) for info in pdf.doc.info if "Title" in info), None)
+    if isinstance(raw, bytes):
+        title = pdf_text_string(raw)
+    else:
+        title = pdf.metadata.get("Title") if pdf.metadata else None
+        title = title if title is None or isinstance(title, str) else str(title)
     return usable_title(title)
+
+
+def pdf_text_string(raw: bytes) -> str:
+    """A PDF text string: UTF-16 with its byte order mark, else PDFDocEncoding.
+
+    The standard asks for big-endian UTF-16 (FE FF), but WPS and Jisupdf write little-endian
+    (FF FE), which pdfminer decodes as PDFDocEncoding into mojibake ('ÿþ?eœ^áO…').
+    """
+    if raw[:2] == b"\xff\xfe":
+        return raw[2:].decode("utf-16-le", errors="replace")
+    return decode_text(raw)
 
 
 def _first_heading(page) -> str | None:
