@@ -1,7 +1,7 @@
 """Scrapy settings for nianbao. Behaviour is composed here, from components, not in the spider.
 
 Every setting can be overridden per run (``-s NAME=VALUE``); the project-specific ones are
-documented in README.md ("Crawl settings").
+documented in README.md ("Crawl settings", and the browser's and scale-out's sections).
 """
 
 import os
