@@ -69,7 +69,8 @@ extract: install
 wacz: install
 	$(BIN)/python -m publish.wacz $(ARCHIVE_DIR) --out $(or $(OUT),crawl.wacz)
 
-# Crawl (against wget), frontier memory and extraction speed; figures in bench/results/*.json.
+# Crawl and recrawl against their bounds, frontier memory, extraction speed, discovery recall
+# and publication at 200,000 reports; figures in bench/results/*.json.
 bench: install
 	$(BIN)/python bench/run_all.py
 

@@ -1,4 +1,5 @@
-"""Command line: ``python -m publish prepare FILE.db`` and ``python -m publish serve FILE.db``."""
+"""Command line: ``python -m publish prepare FILE.db``, ``python -m publish serve FILE.db`` and
+``python -m publish pywb ARCHIVE_DIR`` (a pywb collection of the WARC files)."""
 
 from __future__ import annotations
 

@@ -60,7 +60,10 @@ class ReportsSpider(scrapy.Spider):
     ):
         super().__init__(**kwargs)
         if not sites and not regions:
-            raise ValueError("pass the sites list: scrapy crawl reports -a sites=FILE.csv")
+            raise ValueError(
+                "pass the sites list (scrapy crawl reports -a sites=FILE.csv) or the regions to"
+                " discover from the provincial portals (-a regions=370000,371500)"
+            )
         # -a regions=370000,371500 alone starts from the bundled provincial portals.
         sites = sites or str(PROVINCES_CSV)
         self.sites_file = sites
