@@ -27,7 +27,8 @@ from html import escape
 from itertools import count
 
 from imitation.documents import SeedReport, seed_report
-from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder
+from imitation.farm_builder import FarmState, SiteBuilder
+from imitation.farm_files import Attachment, DocumentStore
 from imitation.farm_portal import plain_list_pages
 from imitation.model import Handler, ListItem, Reply, Req, Routes
 from imitation.platforms import hanweb, jsonapi, trs, vsb

@@ -1,17 +1,17 @@
-"""The extraction database: its schema (created and migrated here) and every write to it.
+"""The extraction database: its schema, created and migrated here, and how to open it.
 
 Table and column names are a public interface (Datasette users, the rest of the project):
 ``reports`` (one row per report, its source copy cited down to the WARC record), ``cells``
 (``tbl``/``row``/``col`` as in report-format.json), ``checks`` (one row per report and rule),
 ``narrative``, ``documents`` (every archived response considered, and why it is or is not a
 report), ``errors`` and ``processed_warcs``. Writes are upserts keyed on stable ids, so running
-the extractor twice over the same archive leaves the database as it was.
+the extractor twice over the same archive leaves the database as it was. The writes live in
+:mod:`extract.document_store` (documents, parse results, errors, WARC progress) and
+:mod:`extract.report_store` (reports and what hangs off them).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -267,177 +267,3 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-# --- documents, parse results, errors ------------------------------------------------------
-
-
-def upsert_documents(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    """Record considered documents; a document already linked to a report keeps that link."""
-    if not rows:
-        return
-    linked = {
-        row["record_id"]: row
-        for row in db.query(
-            "select record_id, is_report, report_id, role, reason from documents "
-            f"where report_id is not null and record_id in ({','.join('?' * len(rows))})",
-            [row["record_id"] for row in rows],
-        )
-    }
-    db.table("documents").upsert_all(
-        [{**row, **linked.get(row["record_id"], {})} for row in rows], pk="record_id"
-    )
-
-
-def upsert_parsed(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    """Store report-like documents' parse results (JSON columns) as unresolved."""
-    if not rows:
-        return
-    db.table("parsed_documents").upsert_all(
-        [{**row, "resolved": 0} for row in rows], pk="record_id"
-    )
-
-
-def record_errors(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    """Record read/decode/document/parse/db errors; the same error seen again is one row."""
-    if rows:
-        db.table("errors").upsert_all(
-            [{**row, "logged_at": now()} for row in rows], pk=SCHEMA["errors"][1]
-        )
-
-
-def warc_state(db: sqlite_utils.Database, filename: str) -> dict | None:
-    """The processed_warcs row of ``filename`` (relative to the archive directory), or None."""
-    rows = list(db.query("select * from processed_warcs where filename = ?", [filename]))
-    return rows[0] if rows else None
-
-
-def save_warc_state(
-    db: sqlite_utils.Database,
-    filename: str,
-    *,
-    archive_dir: str,
-    size: int,
-    offset: int,
-    complete: bool,
-    records: int,
-) -> None:
-    """Remember how far ``filename`` has been read (``offset``) and whether it is finished."""
-    db.table("processed_warcs").upsert(
-        {
-            "filename": filename,
-            "archive_dir": archive_dir,
-            "size": size,
-            "offset": offset,
-            "complete": int(complete),
-            "records": records,
-            "updated_at": now(),
-        },
-        pk="filename",
-    )
-
-
-# --- candidates awaiting a merge ------------------------------------------------------------
-
-
-def candidates_where(db: sqlite_utils.Database, where: str, params: list) -> list[dict]:
-    """parsed_documents rows (JSON columns decoded) plus their document's current report link."""
-    rows = db.query(
-        "select p.*, d.report_id as current_report_id from parsed_documents p "
-        f"join documents d on d.record_id = p.record_id where {where}",
-        params,
-    )
-    return [_decode_candidate(row) for row in rows]
-
-
-def _decode_candidate(row: dict) -> dict:
-    for column in ("sections", "cells", "narrative", "problems"):
-        row[column] = (
-            json.loads(row[column]) if row[column] else ([] if column != "sections" else {})
-        )
-    return row
-
-
-def mark_resolved(db: sqlite_utils.Database, record_ids: Iterable[str]) -> None:
-    ids = list(record_ids)
-    if ids:
-        db.execute(
-            f"update parsed_documents set resolved = 1 where record_id in ({','.join('?' * len(ids))})",
-            ids,
-        )
-
-
-# --- reports --------------------------------------------------------------------------------
-
-
-def delete_report(db: sqlite_utils.Database, report_id: str) -> None:
-    """Remove a report and everything hanging off it (its documents stay, unlinked)."""
-    for table in ("cells", "checks", "narrative"):
-        db.execute(f"delete from {table} where report_id = ?", [report_id])
-    db.execute(
-        "update documents set report_id = null, role = null, is_report = 1, reason = null where report_id = ?",
-        [report_id],
-    )
-    db.execute("delete from reports where id = ?", [report_id])
-
-
-def write_report(
-    db: sqlite_utils.Database, report: dict, cells: list[dict], narrative: list[dict]
-) -> None:
-    """Write a report with its cells and narrative rows, replacing what it had before."""
-    db.table("reports").upsert(report, pk="id")
-    for table in ("cells", "narrative"):
-        db.execute(f"delete from {table} where report_id = ?", [report["id"]])
-    db.table("cells").insert_all(cells, pk=SCHEMA["cells"][1])
-    db.table("narrative").insert_all(narrative, pk=SCHEMA["narrative"][1])
-
-
-def write_checks(db: sqlite_utils.Database, report_id: str, results: Iterable) -> None:
-    """Upsert one checks row per rule and refresh the report's count of failed checks."""
-    rows = [
-        {
-            "report_id": report_id,
-            "rule": r.rule,
-            "ok": None if r.ok is None else int(r.ok),
-            "detail": r.detail,
-        }
-        for r in results
-    ]
-    db.table("checks").upsert_all(rows, pk=SCHEMA["checks"][1])
-    db.execute(
-        "update reports set checks_failed = (select count(*) from checks where report_id = ? and ok = 0) where id = ?",
-        [report_id, report_id],
-    )
-
-
-def link_documents(
-    db: sqlite_utils.Database,
-    report_id: str,
-    source_record_id: str,
-    copy_reason: str,
-    record_ids: list[str],
-) -> None:
-    """Point every copy of a report at it: the source gets role 'source', the others 'copy'."""
-    for record_id in record_ids:
-        is_source = record_id == source_record_id
-        db.execute(
-            "update documents set is_report = 1, report_id = ?, role = ?, reason = ? where record_id = ?",
-            [
-                report_id,
-                "source" if is_source else "copy",
-                None if is_source else copy_reason,
-                record_id,
-            ],
-        )
-
-
-def report_cell_values(
-    db: sqlite_utils.Database, report_id: str
-) -> dict[tuple[str, str, str], object]:
-    """``(tbl, row, col) -> value`` of one stored report."""
-    return {
-        (row["tbl"], row["row"], row["col"]): row["value"]
-        for row in db.query(
-            "select tbl, row, col, value from cells where report_id = ?", [report_id]
-        )
-    }

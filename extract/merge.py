@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 
 from extract import checks
-from extract import db as store
+from extract import report_store as store
 from extract.article import with_article_text
+from extract.document_store import record_errors
 from extract.grouping import agree, best_title, group_candidates, report_id_for, source_rank
 from extract.parse import NarrativeFigure
 from nianbao.agencies import report_agency
@@ -84,7 +85,7 @@ def _record_failure(db, component: list[dict], exc: Exception, summary) -> None:
     reason = f"writing the report failed: {type(exc).__name__}: {exc}"
     logger.warning("%s (documents %s)", reason, ", ".join(c["url"] for c in component))
     with db.atomic():
-        store.record_errors(
+        record_errors(
             db,
             [
                 {

@@ -22,8 +22,9 @@ from archive import layout
 from archive.reader import ArchivedRecord, ArchiveReadError
 from archive.resync import SkippedBytes
 from extract import books, discovered
-from extract import db as store
+from extract import document_store as store
 from extract.captures import captures
+from extract.db import open_database
 from extract.document_rows import BookPage, consider, error_row, failed, parsed_row
 from extract.merge import resolve_reports
 from extract.sites import import_sites
@@ -77,7 +78,7 @@ def pending_warcs(archive_dir: str | os.PathLike, db) -> tuple[list[PendingWarc]
 
 def pending_bytes(archive_dir: str | os.PathLike, db_path: str | os.PathLike) -> int:
     """Bytes the next :func:`extract_archive` call will read (for a progress bar)."""
-    db = store.open_database(db_path)
+    db = open_database(db_path)
     try:
         warcs, _ = pending_warcs(archive_dir, db)
         return sum(warc.size - warc.start for warc in warcs)
@@ -99,7 +100,7 @@ def extract_archive(
     limits (for debugging). ``on_bytes(n)`` is called as WARC bytes are consumed. Returns the
     run's :class:`Summary`.
     """
-    db = store.open_database(db_path)
+    db = open_database(db_path)
     summary = Summary()
     jobs = default_jobs() if jobs is None else jobs
     try:

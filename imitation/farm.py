@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass
 
 from imitation import farm_anqiu, farm_changle, farm_hy, farm_liaocheng, farm_suibin
-from imitation.farm_builder import DocumentStore, FarmState
+from imitation.farm_builder import FarmState
 from imitation.farm_expected import (  # noqa: F401  (re-exported: the farm's public answer key)
     Expected,
     ExpectedAttachment,
@@ -25,6 +25,7 @@ from imitation.farm_expected import (  # noqa: F401  (re-exported: the farm's pu
     ExpectedReport,
     ExpectedSite,
 )
+from imitation.farm_files import DocumentStore
 from imitation.model import Routes
 
 SITE_MODULES = (farm_anqiu, farm_hy, farm_liaocheng, farm_changle, farm_suibin)

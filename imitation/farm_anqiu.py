@@ -12,7 +12,8 @@ from __future__ import annotations
 from itertools import count
 
 from imitation.documents import seed_report
-from imitation.farm_builder import Attachment, DocumentStore, FarmState, SiteBuilder, site_nav
+from imitation.farm_builder import FarmState, SiteBuilder, site_nav
+from imitation.farm_files import Attachment, DocumentStore
 from imitation.farm_lookalikes import lookalikes
 from imitation.farm_portal import Department, Portal, build_portal, calendar_trap
 from imitation.model import ListItem

@@ -23,7 +23,8 @@ from html import escape
 from itertools import count
 
 from imitation.documents import seed_report
-from imitation.farm_builder import DocumentStore, FarmState, SiteBuilder
+from imitation.farm_builder import FarmState, SiteBuilder
+from imitation.farm_files import DocumentStore
 from imitation.farm_portal import plain_list_pages
 from imitation.model import Routes
 

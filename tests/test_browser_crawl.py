@@ -16,7 +16,8 @@ import pytest
 
 from archive.reader import ArchivedRecord, iter_records
 from crawler.settings import USER_AGENT
-from imitation.browser_sites import BrowserSites, ruishu_answer
+from imitation.browser_sites import BrowserSites
+from imitation.challenge_sites import ruishu_answer
 from imitation.crawl_run import scrapy_crawl
 from imitation.server import GovFarmServer
 

@@ -13,7 +13,7 @@ from crawler.browser import tls
 from crawler.browser.launch import Upstream, launch_options
 from crawler.browser.recorder import RecordingProxy
 from crawler.netguard import AddressGuard, resolve_with_asyncio
-from imitation.browser_sites import FIDELITY_HOST, fidelity_routes
+from imitation.recorder_fidelity import FIDELITY_HOST, fidelity_routes
 from imitation.server import GovFarmServer, split_chunks
 
 pytestmark = pytest.mark.timeout(120)

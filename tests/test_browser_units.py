@@ -23,7 +23,8 @@ from crawler.browser.detect import challenge_reason, script_list_reason
 from crawler.browser.fingerprint import BrowserAwareRequestFingerprinter
 from crawler.browser.launch import BrowserUnavailable, launch_options, upstream_for
 from crawler.browser.wire import body_pieces, parse_status_head, response_framing
-from imitation.browser_sites import BrowserSites, list_html, report_html
+from imitation.browser_pages import list_html, report_html
+from imitation.browser_sites import BrowserSites
 from imitation.model import Req
 
 # --- detection ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from extract import db as store
+from extract import document_store
 from extract.document_rows import PARSED_FROM_DOCUMENT
 from extract.grouping import choose_source, group_candidates, report_id_for
 from extract.merge import report_region, resolve_reports
@@ -84,8 +85,8 @@ def add_candidate(
         "narrative": json.dumps([list(f) for f in narrative], ensure_ascii=False),
     }
     with db.atomic():
-        store.upsert_documents(db, [document])
-        store.upsert_parsed(db, [parsed])
+        document_store.upsert_documents(db, [document])
+        document_store.upsert_parsed(db, [parsed])
 
 
 @pytest.fixture
@@ -145,8 +146,8 @@ def test_errors_and_documents_are_upserts(db):
         "stage": "document",
         "reason": "bad PDF",
     }
-    store.record_errors(db, [error])
-    store.record_errors(db, [error])
+    document_store.record_errors(db, [error])
+    document_store.record_errors(db, [error])
     assert db.table("errors").count == 1
 
 
@@ -410,7 +411,7 @@ def test_an_attachment_that_names_nothing_takes_agency_and_year_from_its_page(db
         "is_report": 0,
         "reason": "no report tables",
     }
-    store.upsert_documents(db, [page_document])
+    document_store.upsert_documents(db, [page_document])
     add_candidate(
         db,
         "doc",
