@@ -9,13 +9,21 @@ class ContentTooLarge(ValueError):
     """A content-coded body inflates past the limit it was decoded under (a decompression bomb)."""
 
 
-def decode_content(body: bytes, content_encoding: str | None, *, limit: int | None = None) -> bytes:
+# What any reader may inflate one archived body to unless it says otherwise: archived bodies come
+# from sites nobody controls, so the bound is the default, not something each caller remembers.
+DECODED_LIMIT = 64 * 2**20
+
+
+def decode_content(
+    body: bytes, content_encoding: str | None, *, limit: int | None = DECODED_LIMIT
+) -> bytes:
     """Undo an HTTP ``Content-Encoding`` (gzip, x-gzip, deflate, br, identity, stacked).
 
     Stacked codings are undone last-applied first (``gzip, br`` means brotli was applied
-    last). An empty body is empty in every coding. Decoding streams: with ``limit``, it stops
-    as soon as a coding's output passes ``limit`` bytes and raises :class:`ContentTooLarge`, so
-    a few KB that inflate to GBs never take more than ``limit`` bytes of memory. Raises
+    last). An empty body is empty in every coding. Decoding streams: it stops as soon as a
+    coding's output passes ``limit`` bytes (:data:`DECODED_LIMIT` unless given; None for no
+    bound) and raises :class:`ContentTooLarge`, so a few KB that inflate to GBs never take more
+    than ``limit`` bytes of memory. Raises
     ``ValueError`` for an unknown coding or bytes that do not decode completely.
     """
     codings = [token.strip().lower() for token in (content_encoding or "").split(",")]

@@ -18,10 +18,12 @@ document's decoded bytes stay under ~256 MiB, so a worker stays within ~500 MB R
 
 from __future__ import annotations
 
+from archive.coding import DECODED_LIMIT
+
 MiB = 1 << 20
 
-# An HTTP body after undoing its Content-Encoding (gzip, deflate, br).
-MAX_DECODED_BODY = 64 * MiB
+# An HTTP body after undoing its Content-Encoding (gzip, deflate, br): the archive's default.
+MAX_DECODED_BODY = DECODED_LIMIT
 # An HTML page's markup, inline data: URIs (pasted images) not counted. bs4's tree takes ~95
 # times the markup of a dense table (17 MiB took 1.6 GB, measured); a report page is 50-500 KB.
 MAX_HTML_MARKUP = 4 * MiB

@@ -13,7 +13,8 @@ Routing: a host's ``Routes`` map ``(METHOD, path)`` to a handler. ``path`` is pe
 (UTF-8) and has servlet path parameters (``;jsessionid=...``) removed, as Tomcat does. A path
 ending in ``/`` falls back to its ``index.html``. HEAD uses the GET handler and drops the body. A
 host may register a fallback under ``("*", "*")`` — its own 404 page — for any request no other
-route takes; without one the server sends a bare 404.
+route takes; without one the server sends a bare 404. What goes over the wire, in and out, is
+:mod:`imitation.wire`.
 """
 
 from __future__ import annotations
@@ -24,14 +25,21 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
 
 from imitation.model import Reply, Req, Routes
+from imitation.wire import (
+    BadRequest,
+    has_body,
+    header,
+    parse_head,
+    read_body,
+    read_head,
+    render_head,
+    split_chunks,
+    split_target,
+)
 
 FALLBACK = ("*", "*")
-# Varied on purpose: a 1-byte chunk and chunks that split multi-byte characters catch
-# de-chunking bugs that equal-sized chunks would hide.
-CHUNK_SIZES = (1, 7, 300, 4096, 13, 1000)
 MAX_HEAD_BYTES = 64 * 1024
 IDLE_TIMEOUT = 30.0
 
@@ -53,10 +61,6 @@ class HostStats:
     requests: int = 0
     in_flight: int = 0
     peak_concurrency: int = 0
-
-
-class BadRequest(Exception):
-    """The client sent something that is not HTTP/1.x; answered 400 and the connection closed."""
 
 
 class GovFarmServer:
@@ -170,7 +174,7 @@ class GovFarmServer:
         try:
             while True:
                 try:
-                    head = await asyncio.wait_for(_read_head(reader), IDLE_TIMEOUT)
+                    head = await asyncio.wait_for(read_head(reader), IDLE_TIMEOUT)
                     if head is None:
                         return
                     keep_alive = await self._exchange(head, reader, writer)
@@ -192,7 +196,7 @@ class GovFarmServer:
 
     async def _exchange(self, head: bytes, reader, writer) -> bool:
         """Read one request's body, answer it; returns whether the connection stays open."""
-        method, target, version, headers = _parse_head(head)
+        method, target, version, headers = parse_head(head)
         if method == "CONNECT":
             reply = _plain(
                 405,
@@ -203,11 +207,11 @@ class GovFarmServer:
             reply.headers.append(("Allow", "GET, HEAD, POST"))
             await self._send(writer, method, target, reply)
             return False
-        if (_header(headers, "Expect") or "").lower() == "100-continue":
+        if (header(headers, "Expect") or "").lower() == "100-continue":
             # curl waits a second for this before sending a large body.
             writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        body = await _read_body(reader, headers)
-        host, path, query, url = _split_target(target, headers)
+        body = await read_body(reader, headers)
+        host, path, query, url = split_target(target, headers)
         req = Req(method=method, host=host, path=path, query=query, headers=headers, body=body)
         stats = self.stats.setdefault(host, HostStats())
         stats.requests += 1
@@ -220,7 +224,7 @@ class GovFarmServer:
             await self._send(writer, method, url, reply)
         finally:
             stats.in_flight -= 1
-        connection = _header(headers, "Connection") or _header(headers, "Proxy-Connection") or ""
+        connection = header(headers, "Connection") or header(headers, "Proxy-Connection") or ""
         if version == "HTTP/1.0":
             return connection.lower() == "keep-alive"
         return connection.lower() != "close"
@@ -268,7 +272,7 @@ class GovFarmServer:
         head = render_head(reply, len(payload))
         self.sent.append(Sent(method, url, reply.status, head, payload, time.time()))
         writer.write(head)
-        if method != "HEAD" and _has_body(reply.status):
+        if method != "HEAD" and has_body(reply.status):
             if reply.chunked:
                 for piece in split_chunks(payload):
                     writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
@@ -279,40 +283,7 @@ class GovFarmServer:
         await writer.drain()
 
 
-# -- wire format -------------------------------------------------------------------------------
-
-
-def render_head(reply: Reply, payload_length: int) -> bytes:
-    """The status line and header block for ``reply``, exactly as the server sends it."""
-    lines = [f"HTTP/1.1 {reply.status} {reply.reason}".encode("latin-1")]
-    names = set()
-    for name, value in reply.headers:
-        names.add(name.lower())
-        # latin-1 lets a handler put raw bytes (GBK file names) into a header, as Java servlets do.
-        lines.append(f"{name}: {value}".encode("latin-1"))
-    if reply.gzip and "content-encoding" not in names:
-        lines.append(b"Content-Encoding: gzip")
-    if reply.chunked:
-        if "transfer-encoding" not in names:
-            lines.append(b"Transfer-Encoding: chunked")
-    elif "content-length" not in names and _has_body(reply.status):
-        lines.append(b"Content-Length: %d" % payload_length)
-    return b"\r\n".join(lines) + b"\r\n\r\n"
-
-
-def split_chunks(payload: bytes) -> list[bytes]:
-    """Cut ``payload`` into pieces of the varied ``CHUNK_SIZES``; never an empty piece."""
-    pieces, start, index = [], 0, 0
-    while start < len(payload):
-        size = CHUNK_SIZES[index % len(CHUNK_SIZES)]
-        pieces.append(payload[start : start + size])
-        start += size
-        index += 1
-    return pieces
-
-
-def _has_body(status: int) -> bool:
-    return not (100 <= status < 200 or status in (204, 304))
+# -- routing ----------------------------------------------------------------------------------
 
 
 def _plain(status: int, reason: str, text: str) -> Reply:
@@ -333,77 +304,3 @@ def _route(routes: Routes, method: str, path: str):
             if (wanted, candidate) in routes:
                 return routes[(wanted, candidate)]
     return routes.get(FALLBACK)
-
-
-async def _read_head(reader: asyncio.StreamReader) -> bytes | None:
-    try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError as exc:
-        if exc.partial.strip():
-            raise BadRequest("connection closed in the middle of a request head") from exc
-        return None
-    except asyncio.LimitOverrunError as exc:
-        raise BadRequest("request head too long") from exc
-    # Tolerate stray CRLFs between keep-alive requests (RFC 9112 section 2.2).
-    return head.lstrip(b"\r\n") or None
-
-
-def _parse_head(head: bytes) -> tuple[str, str, str, list[tuple[str, str]]]:
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ")
-    if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-        raise BadRequest(f"malformed request line {lines[0][:200]!r}")
-    headers = []
-    for line in lines[1:]:
-        if not line:
-            continue
-        name, sep, value = line.partition(":")
-        if not sep or not name.strip():
-            raise BadRequest(f"malformed header line {line[:200]!r}")
-        headers.append((name.strip(), value.strip()))
-    return parts[0].upper(), parts[1], parts[2], headers
-
-
-async def _read_body(reader: asyncio.StreamReader, headers) -> bytes:
-    if "chunked" in (_header(headers, "Transfer-Encoding") or "").lower():
-        body = b""
-        while True:
-            size_line = await reader.readuntil(b"\r\n")
-            try:
-                size = int(size_line.split(b";")[0].strip(), 16)
-            except ValueError as exc:
-                raise BadRequest(f"bad chunk size line {size_line[:50]!r}") from exc
-            if size == 0:
-                await reader.readuntil(b"\r\n")  # no trailers expected from our clients
-                return body
-            body += await reader.readexactly(size)
-            await reader.readexactly(2)
-    length = _header(headers, "Content-Length")
-    if not length:
-        return b""
-    if not length.isdigit():
-        raise BadRequest(f"bad Content-Length {length!r}")
-    return await reader.readexactly(int(length))
-
-
-def _split_target(target: str, headers) -> tuple[str, str, str, str]:
-    """(host, routing path, query, url as logged) for a request target of either form."""
-    if target.lower().startswith("http://") or target.lower().startswith("https://"):
-        parts = urlsplit(target)
-        host, url = (parts.hostname or ""), target
-    elif target.startswith("/"):
-        parts = urlsplit(target)
-        authority = _header(headers, "Host") or ""
-        host = urlsplit("//" + authority).hostname or ""
-        url = f"http://{authority}{target}"
-    else:
-        raise BadRequest(f"unsupported request target {target[:200]!r}")
-    path = "/".join(segment.split(";")[0] for segment in (parts.path or "/").split("/"))
-    return host.lower(), unquote(path, errors="replace"), parts.query, url
-
-
-def _header(headers, name: str) -> str | None:
-    for key, value in headers:
-        if key.lower() == name.lower():
-            return value
-    return None

@@ -41,6 +41,14 @@ def section_titles() -> dict[int, str]:
     return {int(number): title for number, title in FORMAT["sections"].items()}
 
 
+_NUMERALS = "一二三四五六"
+
+
+def section_headings() -> list[str]:
+    """The six headings as reports print them: ``['一、总体情况', …, '六、其他需要报告的事项']``."""
+    return [f"{_NUMERALS[number - 1]}、{title}" for number, title in section_titles().items()]
+
+
 def active_groups(version: str) -> list[dict]:
     """The active-disclosure table's groups for a version: ``[{'clause', 'rows', 'cols'}, ...]``."""
     _check_version(version)

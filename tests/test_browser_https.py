@@ -17,7 +17,8 @@ import pytest
 from crawler.browser import tls
 from imitation.browser_sites import BrowserSites
 from imitation.model import Reply, Req
-from imitation.server import GovFarmServer, render_head, split_chunks
+from imitation.server import GovFarmServer
+from imitation.wire import render_head, split_chunks
 from tests.test_browser_crawl import crawl
 
 pytestmark = pytest.mark.timeout(180)

@@ -14,7 +14,8 @@ from crawler.browser.launch import Upstream, launch_options
 from crawler.browser.recorder import RecordingProxy
 from crawler.netguard import AddressGuard, resolve_with_asyncio
 from imitation.recorder_fidelity import FIDELITY_HOST, fidelity_routes
-from imitation.server import GovFarmServer, split_chunks
+from imitation.server import GovFarmServer
+from imitation.wire import split_chunks
 
 pytestmark = pytest.mark.timeout(120)
 

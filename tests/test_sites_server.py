@@ -12,7 +12,8 @@ import urllib.request
 import pytest
 
 from imitation.model import Reply, Req, html_reply
-from imitation.server import CHUNK_SIZES, GovFarmServer, render_head, split_chunks
+from imitation.server import GovFarmServer
+from imitation.wire import CHUNK_SIZES, render_head, split_chunks
 
 HOST = "www.example.gov.cn"
 

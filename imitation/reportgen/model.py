@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from nianbao.format import FORMAT_PATH
+from nianbao.format import FORMAT_PATH, col_keys
 
 VERSIONS = ("2019", "2021")
 
@@ -48,15 +48,8 @@ BLANK_LOSING_SOURCE_TYPES = frozenset({"html_flat", "html_tabs"})
 # The tables blank_for_zero empties.
 BLANKABLE_TABLES = ("requests", "appeals")
 
-REQUEST_COLS = (
-    "natural_person",
-    "business",
-    "research",
-    "nonprofit",
-    "legal_services",
-    "other_org",
-    "total",
-)
+# The same columns in both templates: the applicants, then the total.
+REQUEST_COLS = tuple(col_keys("requests", "2021"))
 ORG_COLS = REQUEST_COLS[1:6]
 APPEAL_GROUPS = ("review", "suit_direct", "suit_after_review")
 APPEAL_OUTCOMES = ("upheld", "corrected", "other", "pending")

@@ -14,6 +14,7 @@ from html import escape
 
 from imitation.model import Reply, Req, Routes, html_reply
 from imitation.reportgen.places import COUNTY_DEPARTMENTS, PLACES, Place
+from nianbao.format import section_headings
 
 COUNTIES = [place for place in PLACES if place.level == "county"]
 LIST_CLASSES = ("list", "news_list", "xxgk-list", "lb", "wzlb", "ul-list", "infoList", "gl_list")
@@ -32,14 +33,7 @@ LOOKALIKE_TITLES = (
     "关于做好{year}年政府信息公开工作年度报告编制发布工作的通知",
     "{place}{year}年部门决算公开",
 )
-SECTIONS = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
+SECTIONS = section_headings()
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
