@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-recrawl-", dir=args.workdir))
     sites = work / "sites.csv"
     sites.write_text(farm.sites_csv(), encoding="utf-8")
-    settings = {"DOWNLOAD_DELAY": str(args.delay), "AUTOTHROTTLE_ENABLED": "False"}
+    settings = {
+        "DOWNLOAD_DELAY": str(args.delay),
+        "AUTOTHROTTLE_ENABLED": "False",
+        **dict(pair.split("=", 1) for pair in args.set),
+    }
     runs = []
     try:
         with GovFarmServer(recrawl_farm.hosts) as server:
@@ -114,6 +118,9 @@ def parse_args(argv):
     parser.add_argument("--quick", action="store_true", help="a tiny farm, for smoke tests")
     parser.add_argument("--profile", type=Path, default=None, help="cProfile both crawls here")
     parser.add_argument("--json", type=Path, default=RESULTS_DIR / "recrawl.json")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting"
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the archive and logs")
     args = parser.parse_args(argv)
