@@ -17,7 +17,6 @@ from twisted.internet import task
 from archive.layout import CaptureKind
 from crawler.archiving import site_of_url
 from crawler.browser.detect import page_sent_to_browser
-from crawler.listings.columns import page_column_kind
 from crawler.site_figures import (
     ColumnFigures,
     SiteFigures,
@@ -78,7 +77,7 @@ class CrawlProgress:
     def failed(self, failure, response, spider):
         self.sites[response.meta.get("site_key", "-")].errors += 1
 
-    def listing_parsed(self, response, listing):
+    def listing_parsed(self, response, figures):
         """Count a list page under its column (the first page of its list)."""
         key = response.meta.get("site_key")
         if key is None:
@@ -87,19 +86,19 @@ class CrawlProgress:
         site = self.sites[key]
         column = site.columns.get(root)
         if column is None:
-            kind = page_column_kind(response)
-            paginated = bool(listing.pages or listing.probes or listing.announced_pages)
-            if kind is None and not paginated:
+            if figures.column_kind is None and not figures.paginated:
                 return  # neither a column nor a paginated list: an ordinary page
             via = response.meta.get("via_text") or ""
-            column = site.columns[root] = ColumnFigures(kind=kind or "list", name=via)
+            column = site.columns[root] = ColumnFigures(
+                kind=figures.column_kind or "list", name=via
+            )
         column.list_pages += 1
-        column.items += sum(1 for link in listing.links if link.date)
-        if listing.announced_pages:
-            column.announced_pages = max(column.announced_pages or 0, listing.announced_pages)
-        for platform in listing.platforms:
+        column.items += figures.dated_items
+        if figures.announced_pages:
+            column.announced_pages = max(column.announced_pages or 0, figures.announced_pages)
+        for platform in figures.platforms:
             column.note_pager(platform)
-        if listing.probes:
+        if figures.probed:
             column.note_pager("probe")
 
     def sent_to_browser(self, request, reason):

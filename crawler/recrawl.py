@@ -37,6 +37,7 @@ from archive.layout import CaptureKind, payload_digest, resolve_archive_path
 from archive.reader import ArchiveReadError, read_record
 from crawler.archiving import WarcArchiveExtension
 from crawler.crawl_runs import append_crawl_log, mark_job_finished, now_iso, prepare_job_dir
+from crawler.parse_memo import ParseMemoMiddleware
 from crawler.resume import archived_response
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,8 @@ class Recrawl:
         settings.set_in_component_priority_dict(
             "DOWNLOADER_MIDDLEWARES", ConditionalRequestMiddleware, 930
         )
+        # Closest to the spider (DepthMiddleware is 900): replayed requests pass every other one.
+        settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", ParseMemoMiddleware, 950)
 
 
 class ConditionalRequestMiddleware:

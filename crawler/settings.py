@@ -128,6 +128,11 @@ SCALEOUT_SHARED_POLITENESS = True
 # See crawler/recrawl.py; the Recrawl add-on (ADDONS above) puts its parts in. Off: every request
 # unconditional, every payload archived in full.
 RECRAWL_ENABLED = True
+# What reading each page yielded is kept (ARCHIVE_DIR/parse-memo.sqlite), and a page that comes
+# back unchanged — same URL, bytes, place in the walk, sites list and crawler code — is not parsed
+# again: its kept requests and items are replayed (crawler/parse_memo.py). Reading pages is most
+# of a crawl's CPU, so this is most of what makes a recrawl cheaper than the first crawl.
+RECRAWL_REPLAY_PARSES = True
 
 # --- Browser (crawler/browser) ---------------------------------------------------------------
 # Pages that need JavaScript — anti-bot challenges (HTTP 412/521 cookie scripts) and lists that

@@ -16,13 +16,42 @@ import logging
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from crawler.listings.columns import page_column_kind
+
 logger = logging.getLogger(__name__)
 
 SITES_LOG = "sites.jsonl"
 
 #: Sent by the spider for every page it read as a list:
-#: ``response=TextResponse, listing=crawler.listings.Listing``.
+#: ``response=TextResponse, figures=ListingFigures``.
 listing_parsed = object()
+
+
+@dataclass(frozen=True)
+class ListingFigures:
+    """What one page read as a list tells about its column. Plain values, so that a page's
+    figures can be kept with the rest of what reading it gave (:mod:`crawler.parse_memo`)."""
+
+    # The page's own column kind ("report", "disclosure"); only for a page that starts a list.
+    column_kind: str | None
+    paginated: bool
+    dated_items: int
+    announced_pages: int | None
+    platforms: tuple[str, ...]
+    probed: bool
+
+
+def listing_figures(response, listing) -> ListingFigures:
+    """The figures of ``listing`` (:class:`crawler.listings.Listing`), read from ``response``."""
+    starts_list = not response.meta.get("list_root")
+    return ListingFigures(
+        column_kind=page_column_kind(response) if starts_list else None,
+        paginated=bool(listing.pages or listing.probes or listing.announced_pages),
+        dated_items=sum(1 for link in listing.links if link.date),
+        announced_pages=listing.announced_pages,
+        platforms=tuple(listing.platforms),
+        probed=bool(listing.probes),
+    )
 
 
 @dataclass

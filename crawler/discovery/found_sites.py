@@ -115,6 +115,11 @@ class FoundSites:
         self._claim(site, government=True)
         return discovery
 
+    @property
+    def reading(self) -> bool:
+        """Whether any site's pages are read for the sites below it (discovery mode)."""
+        return bool(self._readers)
+
     def known(self, site: Site) -> None:
         """A site of the sites list: never found again as a new one."""
         self._claim(site, government=is_government_name(site.name))

@@ -27,9 +27,19 @@ from .base import (
     unique_requests,
 )
 
-__all__ = ["Link", "Listing", "ListingParser", "MAX_PAGES", "PLATFORM_PARSERS", "parse_listing"]
+__all__ = [
+    "Link",
+    "Listing",
+    "ListingParser",
+    "MAX_PAGES",
+    "PLATFORM_PARSERS",
+    "STATE_KEYS",
+    "parse_listing",
+]
 
 PLATFORM_PARSERS: tuple[ListingParser, ...] = (trs, hanweb, vsb, jsonapi, flipbook)
+#: The request meta the list parsers read back from a further page they asked for.
+STATE_KEYS = ("listing_platform", "probe_seen", "listing_probe")
 
 
 def parse_listing(response: TextResponse) -> Listing:

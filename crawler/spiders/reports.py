@@ -20,6 +20,7 @@ becomes a site of its own, with its own budgets (:mod:`crawler.discovery.found_s
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import scrapy
@@ -33,8 +34,9 @@ from crawler.discovery.found_sites import discovery_registry, saved_row
 from crawler.discovery.links import PRIORITY_AGENCY_DIRECTORY, link_priority
 from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
+from crawler.listings import STATE_KEYS as LISTING_STATE_KEYS
 from crawler.listings import parse_listing
-from crawler.site_figures import listing_parsed
+from crawler.site_figures import listing_figures, listing_parsed
 from crawler.sites import Site, SitesFileError, load_sites
 from nianbao.agencies import in_scope, report_agency
 from nianbao.titles import classify_title, report_year
@@ -46,6 +48,20 @@ PROVINCES_CSV = Path(__file__).resolve().parents[2] / "sites" / "provinces.csv"
 ATTACHMENT_PRIORITY = 100
 # Flip-book viewers whose text pages hold the report (the listing parser pages through them).
 VIEWER_HINTS = ("basic-html", "/mobile/index.html", "flipbook", "/files/book")
+# Where the walk met a page (the keys above, and the list parsers' own): all a further page of
+# a list inherits, and, with the page itself and its site, all that decides what parse yields.
+WALK_KEYS = (
+    "site_key",
+    "kind",
+    "hops",
+    "via",
+    "via_text",
+    "list_page",
+    "list_root",
+    "found_site",
+    "dont_obey_robotstxt",
+    *LISTING_STATE_KEYS,
+)
 
 
 class ReportsSpider(scrapy.Spider):
@@ -81,6 +97,7 @@ class ReportsSpider(scrapy.Spider):
         if self.regions:
             loaded = self.rows_of_regions(loaded)
         self.sites_by_key: dict[str, Site] = {site.key: site for site in loaded}
+        self._sites_digest: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -152,7 +169,7 @@ class ReportsSpider(scrapy.Spider):
                 callback=self.parse,
                 errback=self.failed,
                 meta={
-                    **response.meta,
+                    **walk_state(response.meta),
                     **page.meta,
                     "kind": CaptureKind.LISTING,
                     "via": response.url,
@@ -161,7 +178,7 @@ class ReportsSpider(scrapy.Spider):
                 },
             )
         self.crawler.signals.send_catch_log(
-            signal=listing_parsed, response=response, listing=listing
+            signal=listing_parsed, response=response, figures=listing_figures(response, listing)
         )
         report = None
         if isinstance(response, HtmlResponse):
@@ -181,6 +198,24 @@ class ReportsSpider(scrapy.Spider):
             request = self.follow_link(site, response, link, hops, is_report_page=bool(report))
             if request is not None:
                 yield request
+
+    def replay_context(self, response) -> dict | None:
+        """What decides, besides the page itself, what ``parse`` yields for it: its site's row,
+        the sites list (which site a link belongs to) and where the walk met the page. Kept with
+        what parse yielded, so that an unchanged page need not be parsed again
+        (:mod:`crawler.parse_memo`). None while discovery reads pages: what they yield then
+        depends on the sites found so far."""
+        site = self.sites_by_key.get(response.meta.get("site_key"))
+        if site is None or self.found_sites.reading:
+            return None
+        if self._sites_digest is None:
+            rows = sorted(site_row(each) for each in self.sites_by_key.values())
+            self._sites_digest = hashlib.sha1(repr(rows).encode()).hexdigest()
+        return {
+            "site": site_row(site),
+            "sites": self._sites_digest,
+            "walk": walk_state(response.meta),
+        }
 
     def follow_link(self, site: Site, response, link, hops: int, *, is_report_page: bool):
         kind = classify_title(link.text)
@@ -312,6 +347,25 @@ class ReportsSpider(scrapy.Spider):
             "via": request.meta.get("via"),
             "reason": reason,
         }
+
+
+def walk_state(meta: dict) -> dict:
+    """The spider's own keys of a request's meta (not what Scrapy's components add)."""
+    return {key: meta[key] for key in WALK_KEYS if key in meta}
+
+
+def site_row(site: Site) -> tuple:
+    return (
+        site.key,
+        site.name,
+        site.region_code,
+        site.level,
+        site.url,
+        site.domains,
+        site.robots,
+        site.render,
+        site.path_scope,
+    )
 
 
 def page_title(response: HtmlResponse) -> str:
