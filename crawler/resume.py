@@ -141,8 +141,9 @@ def answer_from_archive(request, path: Path, offset: int, flags: list[str]) -> R
     browser middleware looks into it for a challenge. A file is not: the spider
     (``parse_attachment``, or ``parse`` for a page link that answered with a file) reads its URL
     and headers only, and the archive writes a revisit from the 304 itself; it gets an empty body
-    and the ``payload-not-read`` flag. Nor is a payload with a Content-Encoding: the HTTP
-    compression middleware decodes it and decides its class again from the decoded body.
+    and the ``payload-not-read`` flag. A payload with a Content-Encoding is read whole, whatever
+    its class: the HTTP compression middleware decodes it and decides its class again from the
+    decoded body (an empty one would pass for text).
     Raises :class:`ArchiveReadError` for a record that cannot be read (as far as it is read).
     """
     decided: type[Response] = Response
