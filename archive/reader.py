@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,7 +61,8 @@ class ArchivedRecord:
 
     filename: str
     offset: int
-    length: int
+    #: Bytes the record takes in the file as stored; None if it was not read to its end.
+    length: int | None
     rec_type: str
     record_id: str
     target_uri: str | None
@@ -156,19 +157,39 @@ def iter_captures(
         yield Capture(pending, {})
 
 
-def read_record(path: str | os.PathLike, offset: int) -> ArchivedRecord:
-    """Read the one record whose gzip member (or record, uncompressed) starts at ``offset``."""
+#: Asked by :func:`read_record` after a record's HTTP head: read the payload? It is shown the
+#: record (payload None) and the payload's first bytes as archived.
+PayloadWanted = Callable[[ArchivedRecord, bytes], bool]
+
+
+def read_record(
+    path: str | os.PathLike,
+    offset: int,
+    *,
+    payload_wanted: PayloadWanted | None = None,
+    peek: int = 0,
+) -> ArchivedRecord:
+    """Read the one record whose gzip member (or record, uncompressed) starts at ``offset``.
+
+    With ``payload_wanted``, the record's heads and the first ``peek`` bytes of its payload are
+    read, and ``payload_wanted(record, first_bytes)`` decides whether the rest is: if not, the
+    record comes back with ``payload`` and ``length`` None, having cost a gzip block or so, not
+    the whole member; damage past what was read goes unnoticed.
+    """
     path = Path(path)
     if offset < 0:
         raise ValueError(f"offset cannot be negative: {offset}")
     with open(path, "rb") as stream:
         stream.seek(offset)
-        for record in _read_records(stream, path, with_payload=True):
+        gate = (payload_wanted, peek) if payload_wanted is not None else None
+        for record in _read_records(stream, path, with_payload=True, gate=gate):
             return record
     raise ArchiveReadError(path, offset, "no record at this offset (end of file)")
 
 
-def _read_records(stream, path: Path, with_payload: bool) -> Iterator[ArchivedRecord]:
+def _read_records(
+    stream, path: Path, with_payload: bool, gate: tuple[PayloadWanted, int] | None = None
+) -> Iterator[ArchivedRecord]:
     iterator = ArchiveIterator(stream, no_record_parse=True)
     records = iter(iterator)
     while True:
@@ -189,7 +210,7 @@ def _read_records(stream, path: Path, with_payload: bool) -> Iterator[ArchivedRe
         except _READ_ERRORS as exc:
             raise ArchiveReadError(path, start, f"{type(exc).__name__}: {exc}") from exc
         try:
-            archived = _to_archived(warc_record, iterator, path.name, with_payload)
+            archived = _to_archived(warc_record, iterator, path.name, with_payload, start, gate)
         except _READ_ERRORS as exc:
             raise ArchiveReadError(path, start, f"{type(exc).__name__}: {exc}") from exc
         if iterator.err_count:
@@ -198,28 +219,48 @@ def _read_records(stream, path: Path, with_payload: bool) -> Iterator[ArchivedRe
 
 
 def _to_archived(
-    record, iterator: ArchiveIterator, filename: str, with_payload: bool
+    record,
+    iterator: ArchiveIterator,
+    filename: str,
+    with_payload: bool,
+    start: int,
+    gate: tuple[PayloadWanted, int] | None = None,
 ) -> ArchivedRecord:
-    headers = record.rec_headers
-    content_type = headers.get_header("Content-Type")
     block = record.raw_stream
+    content_type = record.rec_headers.get_header("Content-Type")
     http_head = b""
     if record.rec_type in ("request", "response", "revisit") and (content_type or "").startswith(
         "application/http"
     ):
         http_head = _read_http_head(block)
+    archived = _described(record, filename, start, http_head)
     fields_wanted = (
         record.rec_type in ("metadata", "warcinfo") and content_type == "application/warc-fields"
     )
-    payload = None
-    if with_payload or fields_wanted:
+    if gate is not None and not fields_wanted:
+        wanted, peek = gate
+        first = block.read(peek)
+        if not wanted(archived, first):
+            return archived  # the rest of the member stays compressed, unread
+        payload = first + block.read()
+        payload_size = len(payload)
+    elif with_payload or fields_wanted:
         payload = block.read()
         payload_size = len(payload)
     else:
-        payload_size = _drain(block)
+        payload, payload_size = None, _drain(block)
     _check_complete(record, iterator, len(http_head) + payload_size)
-    offset, length = iterator.member_info
+    archived.offset, archived.length = iterator.member_info
+    archived.payload = payload if with_payload else None
+    if fields_wanted:
+        archived.fields = parse_warc_fields(payload)
+    return archived
 
+
+def _described(record, filename: str, offset: int, http_head: bytes) -> ArchivedRecord:
+    """The record as its WARC and HTTP heads describe it, its payload and length not yet read."""
+    headers = record.rec_headers
+    content_type = headers.get_header("Content-Type")
     status = reason = None
     http_headers: list[tuple[str, str]] = []
     if http_head:
@@ -230,7 +271,7 @@ def _to_archived(
     return ArchivedRecord(
         filename=filename,
         offset=offset,
-        length=length,
+        length=None,
         rec_type=record.rec_type,
         record_id=headers.get_header("WARC-Record-ID"),
         target_uri=headers.get_header("WARC-Target-URI"),
@@ -243,8 +284,7 @@ def _to_archived(
         http_reason=reason,
         http_headers=http_headers,
         content_type=content_type,
-        payload=payload if with_payload else None,
-        fields=parse_warc_fields(payload) if fields_wanted else {},
+        payload=None,
     )
 
 

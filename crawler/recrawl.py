@@ -5,7 +5,8 @@ A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep ever
 - :class:`ConditionalRequestMiddleware` sends ``If-None-Match``/``If-Modified-Since`` with the
   validators of the URL's last capture (from :mod:`archive.digest_index`). A ``304`` reaches the
   spider as the archived original (status, headers, payload) — as :mod:`crawler.resume` answers
-  from the archive — so the walk goes on and every link is found as before.
+  from the archive — so the walk goes on and every link is found as before; a file's original
+  comes without its payload, which nobody reads (flag ``payload-not-read``).
 - :class:`RecrawlArchiveExtension` (the archive extension, extended) writes a 304 as a
   ``revisit`` record (profile server-not-modified, the 304's head as its block), a 200 whose
   payload an earlier crawl archived — at this URL or any other — as an identical-payload-digest
@@ -34,11 +35,11 @@ from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
 from archive.exchange import CaptureLocation
 from archive.http_head import parse_head
 from archive.layout import CaptureKind, payload_digest, resolve_archive_path
-from archive.reader import ArchiveReadError, read_record
+from archive.reader import ArchiveReadError
 from crawler.archiving import WarcArchiveExtension
 from crawler.crawl_runs import append_crawl_log, mark_job_finished, now_iso, prepare_job_dir
 from crawler.parse_memo import ParseMemoMiddleware
-from crawler.resume import archived_response
+from crawler.resume import answer_from_archive
 
 logger = logging.getLogger(__name__)
 
@@ -140,9 +141,11 @@ class ConditionalRequestMiddleware:
         previous = UrlCapture.from_meta(sent)
         archive = self.archive()
         try:
-            record = read_record(
+            answer = answer_from_archive(
+                request,
                 resolve_archive_path(archive.directory, previous.payload.filename),
                 previous.payload.offset,
+                flags=["archived", "not-modified"],
             )
         except (OSError, ValueError, ArchiveReadError) as exc:
             logger.warning(
@@ -158,7 +161,7 @@ class ConditionalRequestMiddleware:
                 meta={**request.meta, UNCONDITIONAL_META: True}, dont_filter=True
             )
         self.stats.inc_value("recrawl/answered_from_archive")
-        return archived_response(request, record, flags=["archived", "not-modified"])
+        return answer
 
 
 def request_method(request_bytes: bytes) -> str:

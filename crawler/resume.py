@@ -6,6 +6,10 @@ that were lost with them. So a resumed job here walks the sites again from their
 every request whose response is already in this job's WARC files is answered from there instead
 of the network. The walk is the same, nothing is fetched twice, nothing is archived twice.
 
+An archived answer is read whole only when something reads its body: a page (the spider parses
+it). A file's answer is its head alone (:func:`answer_from_archive`), flagged ``payload-not-read``,
+so a resumed crawl, or a recrawl's 304, does not decompress megabytes of reports nobody looks at.
+
 The index (request fingerprint → WARC file and offset) is a small SQLite file in JOBDIR, written
 only after the exchange is flushed to the WARC. Flushed is not on disk, though: a machine that
 crashes can lose the tail of an ``.open`` file, which repair then trims (archive/repair.py). So
@@ -22,7 +26,7 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Headers
+from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from archive.layout import resolve_archive_path
@@ -81,11 +85,11 @@ class ResumeFromArchiveMiddleware:
             )
             return None
         try:
-            record = read_record(path, offset)
+            response = answer_from_archive(request, path, offset, flags=["archived"])
         except ArchiveReadError as damage:
             return self._forget(request, f"its record is unreadable: {damage.reason}")
         self.crawler.stats.inc_value("resume/from_archive")
-        return archived_response(request, record, flags=["archived"])
+        return response
 
     def forget_trimmed(self, spider=None) -> int:
         """Drop the entries that point past the end of their file (a tail repair trimmed)."""
@@ -123,18 +127,48 @@ class ResumeFromArchiveMiddleware:
         return self.fingerprinter.fingerprint(request).hex()
 
 
-def archived_response(request, record, flags: list[str]):
-    """The archived original as the spider's response, under the URL it asked for."""
-    headers = Headers()
-    for name, value in record.http_headers:
-        headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
-    body = record.payload or b""
-    cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-    return cls(
+#: Flag of an archived answer whose payload was left in the archive (its body is empty).
+PAYLOAD_NOT_READ = "payload-not-read"
+#: As much of a payload as Scrapy's response-type sniffing looks at (``responsetypes.from_body``).
+SNIFFED_BYTES = 5000
+
+
+def answer_from_archive(request, path: Path, offset: int, flags: list[str]) -> Response:
+    """The archived response at ``path``@``offset`` as the answer to ``request``, under its URL.
+
+    Its class is decided as for the response when it came (headers, URL, the payload's first
+    bytes). A text (HTML, XML, JSON, script) is read whole: the spider parses it, and the
+    browser middleware looks into it for a challenge. A file is not: the spider
+    (``parse_attachment``, or ``parse`` for a page link that answered with a file) reads its URL
+    and headers only, and the archive writes a revisit from the 304 itself; it gets an empty body
+    and the ``payload-not-read`` flag. A payload with a Content-Encoding is read whole, whatever
+    its class: the HTTP compression middleware decodes it and decides its class again from the
+    decoded body (an empty one would pass for text).
+    Raises :class:`ArchiveReadError` for a record that cannot be read (as far as it is read).
+    """
+    decided: type[Response] = Response
+
+    def payload_wanted(record, first: bytes) -> bool:
+        nonlocal decided
+        decided = responsetypes.from_args(headers=http_headers(record), url=request.url, body=first)
+        return issubclass(decided, TextResponse) or bool(record.http_header("Content-Encoding"))
+
+    record = read_record(path, offset, payload_wanted=payload_wanted, peek=SNIFFED_BYTES)
+    if record.payload is None:
+        flags = [*flags, PAYLOAD_NOT_READ]
+    return decided(
         url=request.url,
         status=record.http_status,
-        headers=headers,
-        body=body,
+        headers=http_headers(record),
+        body=record.payload or b"",
         flags=flags,
         request=request,
     )
+
+
+def http_headers(record) -> Headers:
+    """The archived HTTP headers, order and repeats kept, as Scrapy's (latin-1) ``Headers``."""
+    headers = Headers()
+    for name, value in record.http_headers:
+        headers.appendlist(name.encode("latin-1"), value.encode("latin-1"))
+    return headers
