@@ -16,6 +16,7 @@ from bench.farm import COLUMNS, MAX_DELAY, MIN_DELAY, _probe, build_bench_farm, 
 from crawler.discovery.links import link_priority
 from extract.documents import read_document
 from extract.parse import parse_report
+from imitation.documents import report_pdf, seed_report
 from imitation.reportgen import generate_report
 from imitation.reportgen.render_pdf import installed_cjk_font, render_pdf
 
@@ -104,16 +105,27 @@ def test_bench_farm_frame_adds_no_link_the_crawler_would_follow_nowhere(farm):
         assert len(page.xpath('//div[@class="gov-nav"]//a')) > 25
 
 
+def read_pdfs(*pdfs: bytes):
+    read = [read_document(data, content_type="application/pdf") for data in pdfs]
+    return read, [parse_report(d.text, cell_slots=d.cell_slots).cells for d in read]
+
+
 def test_a_pdf_with_an_embedded_font_reads_as_the_default_one():
     report = generate_report(4, version="2021")
     default, embedded = render_pdf(report), render_pdf(report, font_file=installed_cjk_font())
     assert b"/FontFile2" in embedded and b"/FontFile2" not in default
     assert len(embedded) > 4 * len(default)
-    read = [read_document(data, content_type="application/pdf") for data in (default, embedded)]
+    read, cells = read_pdfs(default, embedded)
     # Glyph widths differ, so lines break elsewhere; the characters do not.
     assert "".join(read[0].text.split()) == "".join(read[1].text.split())
-    cells = [parse_report(d.text, cell_slots=d.cell_slots).cells for d in read]
     assert len(cells[0]) == 207 and cells[0] == cells[1]
+
+
+def test_the_bench_farms_pdfs_read_as_the_default_ones(farm):
+    host = next(iter(farm.hosts))  # its reports are seed 000's, whoever's name they carry
+    pdf = next(url for url in farm.attachment_urls[host] if url.endswith(".pdf"))
+    _, cells = read_pdfs(report_pdf(seed_report("000")), fetch(farm, pdf))
+    assert len(cells[0]) == 198 and cells[0] == cells[1]
 
 
 @pytest.mark.skipif(shutil.which("wget") is None, reason="GNU wget is not installed")

@@ -15,6 +15,7 @@ import io
 import subprocess
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -24,7 +25,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont, TTFontFile
 from reportlab.platypus import (
     PageBreak,
     Paragraph,
@@ -42,16 +43,34 @@ FONT = "STSong-Light"
 MARGIN = 2 * cm
 
 
-def pdf_font(font_file: Path | None = None) -> str:
-    """Register the font to write reports in and return its name: the CID font STSong-Light
-    (every reader has it; nothing embedded) or ``font_file``, a TrueType font (or the first font
-    of a TrueType collection) whose glyphs are embedded as a subset of those used."""
+class PdfFonts(NamedTuple):
+    """The font of each kind of text, as word processors set them: 仿宋 for the text, 黑体 for
+    headings, 宋体 for tables — each embedded as its own subset in a real report PDF."""
+
+    body: str = FONT
+    heading: str = FONT
+    table: str = FONT
+
+
+def pdf_fonts(font_file: Path | None = None) -> PdfFonts:
+    """Register the fonts to write reports in: the CID font STSong-Light throughout (every
+    reader has it; nothing embedded), or ``font_file``, a TrueType font whose glyphs are embedded
+    as subsets of those used — a collection's faces in turn for text, headings and tables."""
     if font_file is None:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        return FONT
-    name = Path(font_file).stem
+        return PdfFonts()
+    faces = TTFontFile(str(font_file), subfontIndex=0).numSubfonts if _collection(font_file) else 1
+    return PdfFonts(*(_embedded(Path(font_file), index % faces) for index in range(3)))
+
+
+def _collection(font_file: Path) -> bool:
+    return Path(font_file).suffix.lower() == ".ttc"
+
+
+def _embedded(font_file: Path, face: int) -> str:
+    name = font_file.stem + (f"-{face}" if face else "")
     if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, str(font_file), subfontIndex=0))
+        pdfmetrics.registerFont(TTFont(name, str(font_file), subfontIndex=face))
     return name
 
 
@@ -76,18 +95,19 @@ def installed_cjk_font() -> Path:
 
 
 @cache
-def pdf_styles(font: str = FONT) -> dict[str, ParagraphStyle]:
-    """Paragraph styles in ``font`` (registered with :func:`pdf_font`; the CID font by default)."""
-    if font == FONT:
-        pdf_font()
+def pdf_styles(fonts: PdfFonts = PdfFonts()) -> dict[str, ParagraphStyle]:
+    """Paragraph styles in ``fonts`` (registered by :func:`pdf_fonts`; the CID font by default)."""
+    if fonts == PdfFonts():
+        pdf_fonts()
     base = ParagraphStyle(
-        "body", fontName=font, fontSize=11, leading=19, firstLineIndent=22, wordWrap="CJK"
+        "body", fontName=fonts.body, fontSize=11, leading=19, firstLineIndent=22, wordWrap="CJK"
     )
     return {
         "para": base,
         "title": ParagraphStyle(
             "title",
             parent=base,
+            fontName=fonts.heading,
             fontSize=17,
             leading=26,
             alignment=TA_CENTER,
@@ -95,22 +115,31 @@ def pdf_styles(font: str = FONT) -> dict[str, ParagraphStyle]:
             spaceAfter=10,
         ),
         "date": ParagraphStyle("date", parent=base, alignment=TA_CENTER, firstLineIndent=0),
-        "heading": ParagraphStyle("heading", parent=base, fontSize=12.5, spaceBefore=6),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontName=fonts.heading, fontSize=12.5, spaceBefore=6
+        ),
         "subheading": base,
         "signature": ParagraphStyle(
             "signature", parent=base, alignment=TA_RIGHT, firstLineIndent=0
         ),
         "cell": ParagraphStyle(
-            "cell", fontName=font, fontSize=7.5, leading=9.5, alignment=TA_CENTER, wordWrap="CJK"
+            "cell",
+            fontName=fonts.table,
+            fontSize=7.5,
+            leading=9.5,
+            alignment=TA_CENTER,
+            wordWrap="CJK",
         ),
-        "label": ParagraphStyle("label", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK"),
+        "label": ParagraphStyle(
+            "label", fontName=fonts.table, fontSize=7.5, leading=9.5, wordWrap="CJK"
+        ),
     }
 
 
 def render_pdf(report: GeneratedReport, *, font_file: Path | None = None) -> bytes:
     """The report as PDF bytes; ``font_file``: a TrueType font to embed instead of STSong-Light."""
-    font = pdf_font(font_file)
-    styles = pdf_styles(font)
+    fonts = pdf_fonts(font_file)
+    styles = pdf_styles(fonts)
     story = []
     for block in document_blocks(report):
         if block.kind == "table":
@@ -134,7 +163,7 @@ def render_pdf(report: GeneratedReport, *, font_file: Path | None = None) -> byt
         title=metadata_title(report),
         author=report.agency,
     )
-    footer = _footer(report, font) if report.style.get("page_numbers") else _no_footer
+    footer = _footer(report, fonts.body) if report.style.get("page_numbers") else _no_footer
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
