@@ -105,6 +105,17 @@ def test_bench_farm_frame_adds_no_link_the_crawler_would_follow_nowhere(farm):
         assert len(page.xpath('//div[@class="gov-nav"]//a')) > 25
 
 
+def test_report_pages_in_the_frame_read_as_their_seed(farm):
+    """Frame, Word-pasted styles and all, the extractor reads the seed's numbers off the page."""
+    host = next(iter(farm.hosts))  # its reports are seed 000's
+    for url in farm.report_urls[host][:2]:  # the report as an HTML table, and as HTML text
+        page = read_document(fetch(farm, url), content_type="text/html; charset=utf-8", url=url)
+        cells = parse_report(page.text, title_hint=page.title, cell_slots=page.cell_slots).cells
+        assert {".".join(key): cell.value for key, cell in cells.items()} == seed_report(
+            "000"
+        ).cells, url
+
+
 def read_pdfs(*pdfs: bytes):
     read = [read_document(data, content_type="application/pdf") for data in pdfs]
     return read, [parse_report(d.text, cell_slots=d.cell_slots).cells for d in read]
