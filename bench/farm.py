@@ -12,13 +12,14 @@ three reports (an HTML table, HTML text with a PDF, attachments only: DOCX and P
 all, so a mirroring crawler meets the same dozens of ordinary links it meets on real portals.
 
 They weigh what real portals' pages weigh (``imitation/platforms/portal_chrome.py``): every HTML
-page sits in a county CMS frame — menus, mobile menu, boxes of other governments' sites, footer,
-inline CSS and scripts — and report text keeps the inline styles of a paste from Word, so list
-pages run 16–28 KB (real ones: 16.7 and 45 KB), report pages with the report in HTML 40–120 KB
-(real: 109 and 225 KB) and the others 18–27 KB; PDFs embed a CJK TrueType font in three faces
-as word processors do, 120–175 KB (real WPS exports: 240–413 KB); DOCX are 40–43 KB (real:
-20–60 KB). The frame's same-site links are ones the crawler does not follow or pages the site
-serves, so it adds weight, not requests. About 26 KB per URL lands in the archive, gzipped.
+page answered 200 sits in a county CMS frame — menus, mobile menu, boxes of other governments'
+sites, footer, inline CSS and scripts — and report text keeps the inline styles of a paste from
+Word, so list pages run 16–28 KB (real ones: 16.7 and 45 KB), report pages with the report in
+HTML 40–120 KB (real: 109 and 225 KB) and the others 18–27 KB; 404 pages stay the server's small
+ones. PDFs embed a CJK TrueType font in three faces as word processors do, 120–175 KB (real WPS
+exports: 240–413 KB); DOCX are 40–43 KB (real: 20–60 KB). The frame's same-site links are ones
+the crawler does not follow or pages the site serves, so it adds weight, not requests. About
+26 KB per URL lands in the archive, gzipped.
 
 Cheap to generate (200 hosts in about a second): attachments are rendered once per seed and
 format (five seeds, two formats) and told apart per report by a few appended bytes, so 200 hosts

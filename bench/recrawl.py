@@ -18,9 +18,9 @@ stored in full, second / first: what revisits did not save), ``recrawl_bytes_per
 ``first_crawl_bytes_per_url`` (about 26 KB on this farm, whose pages and PDFs weigh what real
 portals' do, 404 pages and robots.txt included: their quotient, near 0.06, is the floor of
 ``recrawl_bytes_ratio`` here; against real reports of 100 KB–5 MB it is 1.6 %–0.03 %),
-``record_bytes`` per run (records and bytes of each type), ``runs``. ``--profile DIR`` runs both crawls under
-cProfile, counting CPU time, and prints where each spent it (slower; for finding out, not for the
-figures).
+``record_bytes`` per run (records and bytes of each type), ``runs``. ``--profile DIR`` runs
+both crawls under cProfile, counting CPU time, and prints where each spent it (slower; for
+finding out, not for the figures).
 """
 
 from __future__ import annotations
