@@ -59,12 +59,16 @@ def pdf_fonts(font_file: Path | None = None) -> PdfFonts:
     if font_file is None:
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
         return PdfFonts()
-    faces = TTFontFile(str(font_file), subfontIndex=0).numSubfonts if _collection(font_file) else 1
+    faces = _face_count(Path(font_file))
     return PdfFonts(*(_embedded(Path(font_file), index % faces) for index in range(3)))
 
 
-def _collection(font_file: Path) -> bool:
-    return Path(font_file).suffix.lower() == ".ttc"
+@cache
+def _face_count(font_file: Path) -> int:
+    """Fonts in the file: a TrueType collection (.ttc) holds several, read from its header."""
+    if font_file.suffix.lower() != ".ttc":
+        return 1
+    return TTFontFile(str(font_file), subfontIndex=0).numSubfonts
 
 
 def _embedded(font_file: Path, face: int) -> str:
@@ -78,9 +82,12 @@ def _embedded(font_file: Path, face: int) -> str:
 def installed_cjk_font() -> Path:
     """A Chinese TrueType font installed here (fontconfig's list), for embedding. OpenType fonts
     with PostScript outlines are skipped: reportlab embeds TrueType outlines only."""
-    listed = subprocess.run(
-        ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False
-    ).stdout
+    try:
+        listed = subprocess.run(
+            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False
+        ).stdout
+    except OSError:  # no fontconfig on this machine: no font to find either
+        listed = ""
     for line in sorted(listed.splitlines()):
         path = Path(line.strip().rstrip(":"))
         try:
@@ -90,7 +97,7 @@ def installed_cjk_font() -> Path:
         return path
     raise RuntimeError(
         "no Chinese TrueType font installed (fc-list :lang=zh); "
-        "scripts/install-system-packages.sh installs fonts-wqy-zenhei"
+        "scripts/install-system-packages.sh installs fontconfig and fonts-wqy-zenhei"
     )
 
 
