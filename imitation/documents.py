@@ -43,6 +43,8 @@ SEED_NAMES = {
 # A year written as a year (2019 ... 2029), but not one inside a document number such as
 # 国办公开办函〔2021〕30号, which names the template and must not move with the report.
 YEAR = re.compile(r"(?<![\d〔\[])(20[12]\d)(?![\d〕\]])")
+# A section heading (一、总体情况), set in its own font as word processors do.
+HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 SECTION_HEADINGS = (
     "二、主动公开",
     "三、收到和处理",
@@ -156,15 +158,17 @@ def _find_heading(lines: list[str], heading: str) -> int:
 # -- PDF --------------------------------------------------------------------------------------
 
 
-def report_pdf(report: SeedReport) -> bytes:
-    """The report as an A4 PDF in STSong-Light; tab-separated table rows keep their columns."""
+def report_pdf(report: SeedReport, *, font_file: Path | None = None) -> bytes:
+    """The report as an A4 PDF in STSong-Light (or ``font_file``, a TrueType font embedded as
+    word processors do); tab-separated table rows keep their columns."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    font, size, leading, margin = "STSong-Light", 11, 17, 56
+    from imitation.reportgen.render_pdf import pdf_fonts
+
+    fonts = pdf_fonts(font_file)
+    font, size, leading, margin = fonts.body, 11, 17, 56
     width, height = A4
     out = io.BytesIO()
     # invariant=1: no creation date or random id, so the same report gives the same bytes.
@@ -190,17 +194,20 @@ def report_pdf(report: SeedReport) -> bytes:
             # Shrink the row's type until every cell fits with a gap, so that cells never
             # overlap and text extraction keeps them apart.
             row_size = size
-            while row_size > 5 and _row_width(cells, font, row_size) > width - 2 * margin:
+            while row_size > 5 and _row_width(cells, fonts.table, row_size) > width - 2 * margin:
                 row_size -= 0.5
-            pdf.setFont(font, row_size)
+            pdf.setFont(fonts.table, row_size)
             x = margin
             for cell in cells:
                 pdf.drawString(x, y, cell)
-                x += pdfmetrics.stringWidth(cell, font, row_size) + 2 * row_size
+                x += pdfmetrics.stringWidth(cell, fonts.table, row_size) + 2 * row_size
             next_line()
             continue
+        line_font = fonts.heading if HEADING.match(line) else font
+        if line_font != font:
+            pdf.setFont(line_font, size)
         for piece in _wrap(
-            line, width - 2 * margin, lambda s: pdfmetrics.stringWidth(s, font, size)
+            line, width - 2 * margin, lambda s, f=line_font: pdfmetrics.stringWidth(s, f, size)
         ):
             pdf.drawString(margin, y, piece)
             next_line()

@@ -20,7 +20,9 @@ done
 # LibreOffice's Python bridge, for the extractor's long-lived converter (extract/documents/office.py):
 # a DOC in ~0.1 s instead of ~1 s of LibreOffice start-up per file.
 /usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing+=(python3-uno)
-fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-zenhei)
+# A TrueType CJK font: the benchmark farm's PDFs embed it (imitation/reportgen/render_pdf.py), and
+# reportlab cannot embed Noto CJK's PostScript (CFF) outlines.
+fc-list 2>/dev/null | grep -qi 'wenquanyi' || missing+=(fontconfig fonts-wqy-zenhei)
 # Tesseract with Simplified Chinese: the OCR engine RapidOCR is measured against, and the fallback
 # where rapidocr-onnxruntime is missing. LibreOffice Calc converts WPS ET workbooks xlrd cannot read.
 command -v tesseract >/dev/null 2>&1 && [ -e /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata ] \

@@ -9,9 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lxml.html
 import pytest
 
-from bench.farm import MAX_DELAY, MIN_DELAY, build_bench_farm, delay_for
+from bench.farm import COLUMNS, MAX_DELAY, MIN_DELAY, _probe, build_bench_farm, delay_for
+from crawler.discovery.links import link_priority
+from extract.documents import read_document
+from extract.parse import parse_report
+from imitation.documents import report_pdf, seed_report
+from imitation.reportgen import generate_report
+from imitation.reportgen.render_pdf import installed_cjk_font, render_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +52,91 @@ def test_bench_farm_has_reports_on_every_host_and_fixed_delays():
     url = farm.report_urls[next(iter(farm.hosts))][0]
     assert delay_for(url) == delay_for(url)
     assert all(MIN_DELAY <= delay_for(f"http://h/{i}") <= MAX_DELAY for i in range(200))
+
+
+def fetch(farm, url: str) -> bytes:
+    host = url.split("/")[2]
+    reply = farm.hosts[host][("GET", url.split(host, 1)[1])](_probe(host, url))
+    assert reply.status == 200, url
+    return reply.body
+
+
+@pytest.fixture(scope="module")
+def farm():
+    return build_bench_farm(5, latency=False)  # one host on each CMS
+
+
+def test_bench_farm_pages_and_files_weigh_what_real_ones_weigh(farm):
+    """Real figures (tests/real_pages, tests/real_reports): list pages 16.7 and 45 KB, report
+    pages 109 and 225 KB, report PDFs 240–413 KB with their fonts embedded, DOCX 20–60 KB."""
+    for host, platform in farm.platforms.items():
+        column = f"http://{host}{COLUMNS[platform][0]}"
+        html_table, html_text, attachments_only = farm.report_urls[host]
+        assert 15_000 <= len(fetch(farm, column)) <= 50_000, column
+        assert 50_000 <= len(fetch(farm, html_table)) <= 200_000, html_table
+        assert 40_000 <= len(fetch(farm, html_text)) <= 200_000, html_text
+        assert 15_000 <= len(fetch(farm, attachments_only)) <= 50_000, attachments_only
+        for url in farm.attachment_urls[host]:
+            data = fetch(farm, url)
+            if url.endswith(".pdf"):
+                assert b"/FontFile2" in data and 90_000 <= len(data) <= 450_000, url
+            else:
+                assert 20_000 <= len(data) <= 60_000, url
+    # Deterministic: another farm serves the very same bytes.
+    again = build_bench_farm(5, latency=False)
+    url = farm.report_urls[host][0]
+    assert fetch(again, url) == fetch(farm, url)
+
+
+def test_bench_farm_frame_adds_no_link_the_crawler_would_follow_nowhere(farm):
+    """The frame's menus link news, services, interaction … (which the crawler does not follow)
+    or the site's own disclosure pages: what a crawl visits stays what it was."""
+    for host in farm.hosts:
+        served = {path for method, path in farm.hosts[host] if method == "GET"}
+        page = lxml.html.fromstring(fetch(farm, farm.report_urls[host][0]).decode())
+        page.make_links_absolute(farm.report_urls[host][0])
+        followed = {
+            a.get("href").split(host, 1)[1]
+            for a in page.iter("a")
+            if a.get("href") and link_priority(a.text_content(), a.get("href"), domains=[host])
+        }
+        # The platforms' own small chrome already links a few 政务公开 columns the farm lacks.
+        assert {path for path in followed - served if not path.startswith("/zwgk/")} == set()
+        assert len(page.xpath('//div[@class="gov-nav"]//a')) > 25
+
+
+def test_report_pages_in_the_frame_read_as_their_seed(farm):
+    """Frame, Word-pasted styles and all, the extractor reads the seed's numbers off the page."""
+    host = next(iter(farm.hosts))  # its reports are seed 000's
+    for url in farm.report_urls[host][:2]:  # the report as an HTML table, and as HTML text
+        page = read_document(fetch(farm, url), content_type="text/html; charset=utf-8", url=url)
+        cells = parse_report(page.text, title_hint=page.title, cell_slots=page.cell_slots).cells
+        assert {".".join(key): cell.value for key, cell in cells.items()} == seed_report(
+            "000"
+        ).cells, url
+
+
+def read_pdfs(*pdfs: bytes):
+    read = [read_document(data, content_type="application/pdf") for data in pdfs]
+    return read, [parse_report(d.text, cell_slots=d.cell_slots).cells for d in read]
+
+
+def test_a_pdf_with_an_embedded_font_reads_as_the_default_one():
+    report = generate_report(4, version="2021")
+    default, embedded = render_pdf(report), render_pdf(report, font_file=installed_cjk_font())
+    assert b"/FontFile2" in embedded and b"/FontFile2" not in default
+    assert len(embedded) > 4 * len(default)
+    read, cells = read_pdfs(default, embedded)
+    # Glyph widths differ, so lines break elsewhere; the characters do not.
+    assert "".join(read[0].text.split()) == "".join(read[1].text.split())
+    assert len(cells[0]) == 207 and cells[0] == cells[1]
+
+
+def test_the_bench_farms_pdfs_read_as_the_default_ones(farm):
+    host = next(iter(farm.hosts))  # its reports are seed 000's, whoever's name they carry
+    pdf = next(url for url in farm.attachment_urls[host] if url.endswith(".pdf"))
+    _, cells = read_pdfs(report_pdf(seed_report("000")), fetch(farm, pdf))
+    assert len(cells[0]) == 198 and cells[0] == cells[1]
 
 
 @pytest.mark.skipif(shutil.which("wget") is None, reason="GNU wget is not installed")
