@@ -89,7 +89,7 @@ class WarcArchive:
         # warcio flushes after every record; the sink defers that to one flush per group, so
         # a crash can only tear the group being written (repair then cuts it off).
         self._sink = _DeferredFlush()
-        self._warc = WARCWriter(self._sink, gzip=True, warc_version=WARC_VERSION)
+        self._warc = _WARCWriter(self._sink, gzip=True, warc_version=WARC_VERSION)
 
     def __enter__(self) -> WarcArchive:
         return self
@@ -382,6 +382,13 @@ class WarcArchive:
             warc_content_type=content_type,
             warc_headers_dict={"WARC-Type": rec_type, **headers},
         )
+
+
+class _WARCWriter(WARCWriter):
+    # WARC 1.1 §5.9: WARC-Payload-Digest "shall not be used on records without a well-defined
+    # payload"; a metadata record's warc-fields block has none (warcio gave it one all the
+    # same, the block digest again: 45 bytes of every capture's metadata record).
+    NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")
 
 
 class _DeferredFlush:

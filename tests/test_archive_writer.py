@@ -217,6 +217,9 @@ def test_request_response_metadata_are_linked(tmp_path):
     assert block == request
     raw = gzip.decompress((tmp_path / location.filename).read_bytes())
     assert raw.count(b"WARC-IP-Address: 10.1.2.3\r\n") == 2
+    # WARC 1.1 §5.9: no payload digest on a record without a well-defined payload.
+    meta_head = raw[raw.index(b"WARC-Type: metadata") :].split(b"\r\n\r\n", 1)[0]
+    assert b"WARC-Block-Digest" in meta_head and b"WARC-Payload-Digest" not in meta_head
 
 
 def test_warcinfo_opens_every_file(tmp_path):
