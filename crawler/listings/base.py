@@ -94,11 +94,7 @@ def absolute_url(base: str, href: str | None) -> str | None:
 
 def anchor_text(anchor: Selector) -> str:
     """Visible text of an ``<a>``; its title when the text is cut short with an ellipsis."""
-    text = collapse(" ".join(anchor.xpath(".//text()").getall()))
-    title = collapse(anchor.attrib.get("title"))
-    if title and (not text or text.endswith(_ELLIPSIS)):
-        return title
-    return text
+    return _anchor_text(anchor.root)
 
 
 def anchor_date(anchor: Selector) -> str | None:
@@ -106,29 +102,64 @@ def anchor_date(anchor: Selector) -> str | None:
 
     A row with several links is a menu or a pager, whose dates belong to nobody in particular.
     """
-    own = iso_date(" ".join(anchor.xpath(".//text()").getall()))
-    rows = anchor.xpath(
-        "ancestor::*[self::li or self::tr or self::dl or self::dd or self::dt or self::p or self::div]"
-        "[position() <= 3]"
-    )
-    # XPath hands ancestors back in document order; the nearest row is the one to read first.
-    for row in reversed(rows):
-        if len(row.xpath(".//a[@href]")) > 1:
-            break
-        found = iso_date(" ".join(row.xpath(".//text()").getall()))
-        if found:
-            return found
-    return own
+    return _RowDates().date(anchor.root, _texts(anchor.root))
 
 
 def links_in(selector: Selector, base: str, anchors_xpath: str = "//a[@href]") -> list[Link]:
     """Every document link under ``selector`` in page order, one per url."""
     links = []
+    rows = _RowDates()  # a menu's row holds dozens of anchors: read it once, not once for each
     for anchor in selector.xpath(anchors_xpath):
-        url = absolute_url(base, anchor.attrib.get("href"))
+        element = anchor.root
+        url = absolute_url(base, element.get("href"))
         if url:
-            links.append(Link(url=url, text=anchor_text(anchor), date=anchor_date(anchor)))
+            text = _texts(element)
+            links.append(
+                Link(url=url, text=_anchor_text(element, text), date=rows.date(element, text))
+            )
     return unique_links(links)
+
+
+# What anchor_date reads as an item's row, nearest first, up to three of them.
+_ROW_TAGS = frozenset(("li", "tr", "dl", "dd", "dt", "p", "div"))
+
+
+def _texts(element) -> str:
+    # lxml directly: parsel would wrap every text node in a Selector, per anchor.
+    return " ".join(element.xpath(".//text()"))
+
+
+def _anchor_text(element, texts: str | None = None) -> str:
+    text = collapse(_texts(element) if texts is None else texts)
+    title = collapse(element.get("title"))
+    if title and (not text or text.endswith(_ELLIPSIS)):
+        return title
+    return text
+
+
+class _RowDates:
+    """Each row's verdict (several links in it? the date it prints), worked out once."""
+
+    def __init__(self):
+        self.rows: dict = {}
+
+    def date(self, anchor, texts: str) -> str | None:
+        rows = [row for row in anchor.iterancestors() if row.tag in _ROW_TAGS][:3]
+        for row in rows:
+            several_links, found = self._row(row)
+            if several_links:
+                break
+            if found:
+                return found
+        return iso_date(texts)
+
+    def _row(self, row) -> tuple[bool, str | None]:
+        verdict = self.rows.get(row)
+        if verdict is None:
+            anchors = (a for a in row.iter("a") if a.get("href") is not None)
+            several = next(anchors, None) is not None and next(anchors, None) is not None
+            verdict = self.rows[row] = (several, None if several else iso_date(_texts(row)))
+        return verdict
 
 
 def unique_links(links: Iterable[Link]) -> list[Link]:

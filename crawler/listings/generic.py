@@ -168,12 +168,11 @@ def pager_requests(response: TextResponse) -> list:
     """GETs for the 下一页/尾页-style links of the page (not for the page itself)."""
     requests = []
     for anchor in response.xpath("//a[@href]"):
-        text = collapse(" ".join(anchor.xpath(".//text()").getall())) or collapse(
-            anchor.attrib.get("title")
-        )
+        element = anchor.root  # lxml, not a Selector per text node: pages carry 100+ anchors
+        text = collapse(" ".join(element.xpath(".//text()"))) or collapse(element.get("title"))
         if text not in FORWARD_TEXTS:
             continue
-        url = absolute_url(get_base_url(response), anchor.attrib.get("href"))
+        url = absolute_url(get_base_url(response), element.get("href"))
         if url:
             requests.append(page_request(url, name))
     return unique_requests(without_self(requests, response), MAX_PAGES)

@@ -22,6 +22,9 @@ _NUMBER_VALUE = r"""(['"]?)\s*(\d+)\s*\2(?![\w.])"""
 _STRING_VALUE = r"""(['"])((?:\\.|(?!\2).)*)\2"""
 # String literal tokens of a script, escapes kept (read by ``string_literals``).
 _STRING_TOKEN = re.compile(r"""'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`""", re.S)
+# Scanned left to right in one pass: a string literal first (so its "//" stays), else a comment;
+# an unterminated block comment runs to the end. A quote that opens no string is kept as it is.
+_COMMENT_OR_STRING = re.compile(rf"{_STRING_TOKEN.pattern}|//[^\n]*|/\*.*?(?:\*/|\Z)", re.S)
 _ESCAPES = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
 
@@ -58,25 +61,16 @@ def without_comments(script: str) -> str:
 
     (A URL inside a string keeps its ``//``.)
     """
-    out, i, n = [], 0, len(script)
-    while i < n:
-        char = script[i]
-        if char in "'\"`":
-            match = _STRING_TOKEN.match(script, i)
-            end = match.end() if match else i + 1
-            out.append(script[i:end])
-            i = end
-        elif script.startswith("//", i):
-            end = script.find("\n", i)
-            i = n if end < 0 else end
-        elif script.startswith("/*", i):
-            end = script.find("*/", i + 2)
-            i = n if end < 0 else end + 2
-            out.append(" ")
-        else:
-            out.append(char)
-            i += 1
-    return "".join(out)
+    return _COMMENT_OR_STRING.sub(_blank_comment, script)
+
+
+def _blank_comment(match: re.Match) -> str:
+    token = match.group()
+    if token.startswith("//"):
+        return ""  # its line's end stays
+    if token.startswith("/*"):
+        return " "
+    return token  # a string literal
 
 
 def object_fields(body: str) -> dict[str, str]:
