@@ -276,7 +276,13 @@ def script_texts(response: TextResponse) -> list[str]:
     """Inline script bodies of an HTML page (empty for non-HTML responses)."""
     if not is_html(response):
         return []
-    return response.xpath("//script[not(@src)]/text()").getall()
+    return xpath_texts(response, "//script[not(@src)]/text()")
+
+
+def xpath_texts(response: TextResponse, query: str) -> list[str]:
+    """The strings ``query`` selects in an HTML page, as ``response.xpath(query).getall()``
+    gives them, without first wrapping each (every text node of a page) in a Selector."""
+    return [str(text) for text in response.selector.root.xpath(query)]
 
 
 def is_html(response: TextResponse) -> bool:

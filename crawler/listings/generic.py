@@ -39,6 +39,7 @@ from .base import (
     script_texts,
     unique_requests,
     without_self,
+    xpath_texts,
 )
 from .columns import page_column_kind
 from .scripts import first_number
@@ -125,7 +126,7 @@ def links(response: TextResponse) -> Listing:
 
 def announced_pages(response: TextResponse, links: list[Link]) -> int | None:
     """How many pages the list says it has, from its printed pager or its script settings."""
-    text = collapse(" ".join(response.xpath("//body//text()[not(ancestor::script)]").getall()))
+    text = collapse(" ".join(xpath_texts(response, "//body//text()[not(ancestor::script)]")))
     for match in _PAGES_TEXT.finditer(text):
         count = int(next(group for group in match.groups() if group))
         if 1 <= count <= MAX_PAGES * 10:

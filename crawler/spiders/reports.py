@@ -36,6 +36,7 @@ from crawler.discovery.reports import is_report_page
 from crawler.discovery.traps import canonical_url
 from crawler.listings import STATE_KEYS as LISTING_STATE_KEYS
 from crawler.listings import parse_listing
+from crawler.listings.base import xpath_texts
 from crawler.site_figures import listing_figures, listing_parsed
 from crawler.sites import Site, SitesFileError, load_sites
 from nianbao.agencies import in_scope, report_agency
@@ -295,7 +296,7 @@ class ReportsSpider(scrapy.Spider):
 
     def report_item(self, response: HtmlResponse, site: Site, has_attachment: bool) -> dict | None:
         title = page_title(response)
-        text = " ".join(response.xpath("//body//text()[not(ancestor::script)]").getall())
+        text = " ".join(xpath_texts(response, "//body//text()[not(ancestor::script)]"))
         if not is_report_page(title, text, has_attachment=has_attachment):
             return None
         return self.item_for(response, site, title)
