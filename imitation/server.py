@@ -24,7 +24,7 @@ import gzip
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from imitation.model import Reply, Req, Routes
 from imitation.wire import (
@@ -61,6 +61,8 @@ class HostStats:
     requests: int = 0
     in_flight: int = 0
     peak_concurrency: int = 0
+    # When each request's head had arrived (time.monotonic()): the rate a host was asked at.
+    arrivals: list[float] = field(default_factory=list)
 
 
 class GovFarmServer:
@@ -215,6 +217,7 @@ class GovFarmServer:
         req = Req(method=method, host=host, path=path, query=query, headers=headers, body=body)
         stats = self.stats.setdefault(host, HostStats())
         stats.requests += 1
+        stats.arrivals.append(time.monotonic())
         stats.in_flight += 1
         stats.peak_concurrency = max(stats.peak_concurrency, stats.in_flight)
         try:
