@@ -157,6 +157,7 @@ class WarcArchive:
         refers_to_date: str,
         payload_digest: str,
         metadata: dict[str, str] | None = None,
+        with_request: bool = True,
     ) -> CaptureLocation:
         """Archive an exchange whose payload is archived already: request, revisit, metadata.
 
@@ -164,7 +165,9 @@ class WarcArchive:
         chunked 200's head de-chunked as in :meth:`write_exchange`). ``refers_to`` is the record
         id of the response holding the payload, ``refers_to_uri``/``refers_to_date`` its
         WARC-Target-URI and WARC-Date: pywb finds originals by those two, not by record id.
-        ``profile``: a key of :data:`REVISIT_PROFILES`. Returns the revisit record's location.
+        ``profile``: a key of :data:`REVISIT_PROFILES`. ``with_request=False`` leaves the request
+        record out: a third of what an unchanged URL adds, and the only record of the
+        conditional request that was sent. Returns the revisit record's location.
         """
         if profile not in REVISIT_PROFILES:
             raise ValueError(f"profile must be one of {sorted(REVISIT_PROFILES)}: {profile!r}")
@@ -195,24 +198,24 @@ class WarcArchive:
         )
         # warcio always names identical-payload-digest; a 304 is the other profile.
         revisit.rec_headers.replace_header("WARC-Profile", REVISIT_PROFILES[profile])
-        records = [
-            self._http_record(
+        records = [revisit]
+        if with_request:
+            request = self._http_record(
                 "request",
                 request_head,
                 request_body,
                 {"WARC-Record-ID": request_id, **http_common, "WARC-Concurrent-To": revisit_id},
-            ),
-            revisit,
-        ]
+            )
+            records.insert(0, request)
         if metadata is not None:
             records.append(self._metadata_record(metadata, common, concurrent_to=revisit_id))
-        filename, offset, length = self._write_group(records)[1]
+        filename, offset, length = self._write_group(records)[records.index(revisit)]
         return CaptureLocation(
             filename=filename,
             offset=offset,
             length=length,
             response_id=revisit_id,
-            request_id=request_id,
+            request_id=request_id if with_request else "",
             date=date,
             payload_digest=payload_digest,
         )

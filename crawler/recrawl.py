@@ -174,6 +174,7 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
     def __init__(self, crawler, directory: Path):
         super().__init__(crawler, directory)
         self.revisits = crawler.settings.getbool("RECRAWL_ENABLED")
+        self.revisit_requests = crawler.settings.getbool("RECRAWL_REVISIT_REQUESTS")
         self.index: DigestIndex | None = None
         self.counts: Counter[str] = Counter()
         self.warc_files: set[str] = set()
@@ -249,6 +250,7 @@ class RecrawlArchiveExtension(WarcArchiveExtension):
                 refers_to_date=original.date,
                 payload_digest=original.digest,
                 metadata=metadata,
+                with_request=self.revisit_requests,
             )
             self._remember(
                 self.index.add_revisit,

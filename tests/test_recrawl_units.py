@@ -135,6 +135,27 @@ def test_an_identical_payload_revisit_keeps_a_dechunked_head(tmp_path):
     assert location.payload_digest == "sha1:ABC"
 
 
+def test_a_revisit_without_its_request_record_is_still_found_and_whole(tmp_path):
+    with WarcArchive(tmp_path, started=STARTED) as archive:
+        location = archive.write_revisit(
+            make_exchange("/c", body=b"", head=NOT_MODIFIED_HEAD),
+            profile="server-not-modified",
+            refers_to="<urn:uuid:1>",
+            refers_to_uri=URL,
+            refers_to_date="2024-05-01T08:00:00.000000Z",
+            payload_digest="sha1:ABC",
+            metadata={"kind": "page"},
+            with_request=False,
+        )
+    [path] = tmp_path.glob("*.warc.gz")
+    records = warc_records(path)
+    assert [r[0] for r in records] == ["warcinfo", "revisit", "metadata"]
+    assert records[1][1].get_header("WARC-Record-ID") == location.response_id
+    assert location.request_id == ""
+    assert read_record(path, location.offset).rec_type == "revisit"
+    assert complete_prefix(path) == (path.stat().st_size, "complete")
+
+
 @pytest.mark.parametrize(
     "change", [{"profile": "unchanged"}, {"refers_to_uri": ""}, {"payload_digest": None}]
 )
