@@ -1,6 +1,6 @@
 """What a recrawl costs: the benchmark farm crawled twice into one archive, nothing changed between.
 
-    python bench/recrawl.py [--hosts 50] [--delay 0.05] [--repeats 2] [--quick] [--profile DIR]
+    python bench/recrawl.py [--hosts 50] [--delay 0.05] [--repeats 2] [--set NAME=VALUE] [--quick]
 
 The farm (``bench/farm.py``, answers 50–200 ms late) answers with validators as real servers
 do, one policy per host in turn (``imitation/recrawl_sites.py``): ETag and Last-Modified honoured,
@@ -18,7 +18,10 @@ stored in full, second / first: what revisits did not save), ``recrawl_bytes_per
 ``first_crawl_bytes_per_url`` (about 26 KB on this farm, whose pages and PDFs weigh what real
 portals' do, 404 pages and robots.txt included: their quotient, near 0.06, is the floor of
 ``recrawl_bytes_ratio`` here; against real reports of 100 KB–5 MB it is 1.6 %–0.03 %),
-``record_bytes`` per run (records and bytes of each type), ``runs``. ``--profile DIR`` runs
+``record_bytes`` per run (records and bytes of each type), ``parse_memo`` per run (pages whose
+reading was replayed, and pages read and kept: crawler/parse_memo.py), ``runs``.
+``--set RECRAWL_REVISIT_REQUESTS=False`` measures a recrawl that archives no request record with
+its revisits (``recrawl_without_requests.json`` in bench/results). ``--profile DIR`` runs
 both crawls under cProfile, counting CPU time, and prints where each spent it (slower; for
 finding out, not for the figures).
 """
@@ -29,6 +32,7 @@ import argparse
 import itertools
 import json
 import pstats
+import re
 import shutil
 import sys
 import tempfile
@@ -165,7 +169,19 @@ def crawl(label, repeat, sites: Path, work: Path, server, settings: dict, profil
         "payload_bytes_stored": payload_bytes(set(warc.glob("*.warc.gz")) - files_before),
         "record_bytes": record_bytes(set(warc.glob("*.warc.gz")) - files_before),
         "crawl_log": {k: v for k, v in log.items() if isinstance(v, int | float)},
+        # Pages whose reading was replayed from the parse memo, and pages read (and kept).
+        "parse_memo": scrapy_stats(out / "scrapy.log", ("parse_memo/replayed", "parse_memo/kept")),
     }
+
+
+def scrapy_stats(log: Path, names: tuple[str, ...]) -> dict[str, int]:
+    """Counters from the stats Scrapy dumps at the end of its log (0 for one never counted)."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    found = {}
+    for name in names:
+        match = re.search(rf"'{re.escape(name)}': (\d+)", text)
+        found[name.split("/")[-1]] = int(match[1]) if match else 0
+    return found
 
 
 def pair_ratios(runs: list[dict], key: str) -> list[float]:
