@@ -109,8 +109,7 @@ def links_in(selector: Selector, base: str, anchors_xpath: str = "//a[@href]") -
     """Every document link under ``selector`` in page order, one per url."""
     links = []
     rows = _RowDates()  # a menu's row holds dozens of anchors: read it once, not once for each
-    for anchor in selector.xpath(anchors_xpath):
-        element = anchor.root
+    for element in anchor_elements(selector, anchors_xpath):
         url = absolute_url(base, element.get("href"))
         if url:
             text = _texts(element)
@@ -118,6 +117,13 @@ def links_in(selector: Selector, base: str, anchors_xpath: str = "//a[@href]") -
                 Link(url=url, text=_anchor_text(element, text), date=rows.date(element, text))
             )
     return unique_links(links)
+
+
+def anchor_elements(selector, query: str = "//a[@href]") -> list:
+    """The lxml elements ``query`` selects: what ``selector.xpath(query)`` holds, without a
+    Selector made around each (a page's hundred-odd anchors, on every page)."""
+    root = getattr(selector, "selector", selector).root  # a response's, or the selector's own
+    return [node for node in root.xpath(query) if hasattr(node, "tag")]
 
 
 # What anchor_date reads as an item's row, nearest first, up to three of them.
@@ -282,7 +288,7 @@ def script_texts(response: TextResponse) -> list[str]:
 def xpath_texts(response: TextResponse, query: str) -> list[str]:
     """The strings ``query`` selects in an HTML page, as ``response.xpath(query).getall()``
     gives them, without first wrapping each (every text node of a page) in a Selector."""
-    return [str(text) for text in response.selector.root.xpath(query)]
+    return [str(text) for text in getattr(response, "selector", response).root.xpath(query)]
 
 
 def is_html(response: TextResponse) -> bool:

@@ -31,6 +31,7 @@ from .base import (
     Link,
     Listing,
     absolute_url,
+    anchor_elements,
     collapse,
     is_html,
     meta_of,
@@ -168,8 +169,7 @@ def is_list_page(response: TextResponse, links: list[Link]) -> bool:
 def pager_requests(response: TextResponse) -> list:
     """GETs for the 下一页/尾页-style links of the page (not for the page itself)."""
     requests = []
-    for anchor in response.xpath("//a[@href]"):
-        element = anchor.root  # lxml, not a Selector per text node: pages carry 100+ anchors
+    for element in anchor_elements(response):  # lxml: pages carry a hundred-odd anchors
         text = collapse(" ".join(element.xpath(".//text()"))) or collapse(element.get("title"))
         if text not in FORWARD_TEXTS:
             continue
