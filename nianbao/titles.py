@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "TitleKind",
@@ -212,6 +213,7 @@ _KIND_RANK = [
 ]
 
 
+@lru_cache(maxsize=8192)  # a site's menus repeat on every page: the same texts, again and again
 def classify_title(title: str) -> TitleKind:
     """Classify a link text, heading or page title.
 

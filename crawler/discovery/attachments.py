@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.header
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
 
 __all__ = [
@@ -90,6 +91,7 @@ def _query_filename(url: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # every page of a site repeats its menus' links
 def is_attachment_link(url: str, text: str) -> bool:
     """True if the link leads to a file (a document, archive or image) rather than a page.
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from crawler.discovery.scope import in_domains
@@ -85,7 +87,7 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-def link_priority(text: str, url: str, *, domains: list[str] | None = None) -> int | None:
+def link_priority(text: str, url: str, *, domains: Sequence[str] | None = None) -> int | None:
     """How soon to follow a link (higher = sooner), or None not to follow it.
 
     ``text`` is the anchor's text (or an image's alt/title), ``url`` the
@@ -105,6 +107,11 @@ def link_priority(text: str, url: str, *, domains: list[str] | None = None) -> i
     >>> link_priority("新闻中心", "http://x.gov.cn/xwzx/") is None
     True
     """
+    return _link_priority(text, url, None if domains is None else tuple(domains))
+
+
+@lru_cache(maxsize=8192)  # every page of a site repeats its menus' links
+def _link_priority(text: str, url: str, domains: tuple[str, ...] | None) -> int | None:
     url = (url or "").strip()
     if not url or url.lower().startswith(_NOT_WEB) or url.startswith("#"):
         return None

@@ -242,7 +242,7 @@ class ReportsSpider(scrapy.Spider):
             )
         if kind != "report" and self.found_sites.leaves(site, link.url):
             return None  # a department's column or site: its own site's, not this one's
-        priority = link_priority(link.text, link.url, domains=list(site.domains))
+        priority = link_priority(link.text, link.url, domains=site.domains)
         if priority is None:
             return None
         page_kind = CaptureKind.REPORT if kind == "report" else CaptureKind.PAGE
