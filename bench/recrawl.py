@@ -276,8 +276,8 @@ def report(result: dict) -> str:
             f"recrawl_bytes_ratio:   {result['recrawl_bytes_ratio']:.4f} (target ≤ 0.05)",
             f"recrawl_network_ratio: {result['recrawl_network_ratio']:.4f}",
             f"recrawl_payload_ratio: {result['recrawl_payload_ratio']:.4f} (payload stored in full)",
-            f"bytes per unchanged URL: {result['recrawl_bytes_per_unchanged_url']} (request, revisit,"
-            f" metadata), against {result['first_crawl_bytes_per_url']} per URL the first time",
+            f"bytes per unchanged URL: {result['recrawl_bytes_per_unchanged_url']} (its request record"
+            f" if kept, revisit, metadata), against {result['first_crawl_bytes_per_url']} per URL the first time",
         ]
     )
 
