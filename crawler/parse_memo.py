@@ -3,14 +3,14 @@
 Most of what a periodic crawl fetches is what it archived before (a 304 answered from the
 archive, or the same bytes again), and reading it again — list parsers, link rules, the
 report test — is most of the CPU a crawl spends. The spider's reading of a page is a function
-of the page (URL and body), of where the walk met it and of the sites list
-(``ReportsSpider.replay_context``), and of the crawler's own code. :class:`ParseMemoMiddleware`
-keeps, per URL, what the callback yielded (requests, items) and the list figures it sent, under a
-key made of all of those; when a response comes with the same key, the kept outputs are yielded
+of the page (URL and body), of the request that fetched it (method, form, Referer), of where
+the walk met it and of the sites list (``ReportsSpider.replay_context``), and of the crawler's
+own code. :class:`ParseMemoMiddleware` keeps, per page, what the callback yielded (requests,
+items) and the list figures it sent, under a key made of all of those; when a response comes with the same key, the kept outputs are yielded
 and the callback never runs. Whatever changes — a byte of the page, the site's row, a line of
 ``crawler/`` or ``nianbao/`` — changes the key, and the page is read afresh.
 
-The memo is ``ARCHIVE_DIR/parse-memo.sqlite``, one row per URL (the last reading), JSON
+The memo is ``ARCHIVE_DIR/parse-memo.sqlite``, one row per page (the last reading), JSON
 compressed with zlib: nothing in it is executed or unpickled. It is a saving only: a memo that
 cannot be read or written is logged once and the crawl reads every page.
 """
@@ -54,7 +54,7 @@ def code_fingerprint(root: Path = Path(__file__).resolve().parents[1]) -> str:
 
 
 class ParseMemo:
-    """The kept readings: ``url → (key, outputs)``, in SQLite.
+    """The kept readings: ``page → (key, outputs)`` (a page: its URL; a POST, its method, URL and body digest), in SQLite.
 
     New readings wait in memory and are written a batch at a time, each batch one short
     transaction: processes of a scaled-out crawl share the file, and a write lock held across
@@ -66,23 +66,23 @@ class ParseMemo:
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute(
             "CREATE TABLE IF NOT EXISTS readings"
-            " (url TEXT PRIMARY KEY, key TEXT NOT NULL, outputs BLOB NOT NULL)"
+            " (page TEXT PRIMARY KEY, key TEXT NOT NULL, outputs BLOB NOT NULL)"
         )
         self.waiting: dict[str, tuple[str, bytes]] = {}
 
-    def get(self, url: str, key: str) -> dict | None:
-        if url in self.waiting:
-            waiting_key, blob = self.waiting[url]
+    def get(self, page: str, key: str) -> dict | None:
+        if page in self.waiting:
+            waiting_key, blob = self.waiting[page]
             return json.loads(zlib.decompress(blob)) if waiting_key == key else None
         row = self.connection.execute(
-            "SELECT outputs FROM readings WHERE url = ? AND key = ?", (url, key)
+            "SELECT outputs FROM readings WHERE page = ? AND key = ?", (page, key)
         ).fetchone()
         return json.loads(zlib.decompress(row[0])) if row else None
 
-    def put(self, url: str, key: str, outputs: list[str], figures: list[dict]) -> None:
+    def put(self, page: str, key: str, outputs: list[str], figures: list[dict]) -> None:
         """Keep a reading: ``outputs`` as JSON texts ({"request": …} or {"item": …}), in order."""
         text = f'{{"outputs": [{", ".join(outputs)}], "figures": {json.dumps(figures)}}}'
-        self.waiting[url] = (key, zlib.compress(text.encode("utf-8")))
+        self.waiting[page] = (key, zlib.compress(text.encode("utf-8")))
         if len(self.waiting) >= WRITE_EVERY:
             self.flush()
 
@@ -92,8 +92,8 @@ class ParseMemo:
         with self.connection:  # sqlite3: BEGIN … COMMIT, or ROLLBACK on an error
             self.connection.execute("BEGIN IMMEDIATE")
             self.connection.executemany(
-                "INSERT OR REPLACE INTO readings (url, key, outputs) VALUES (?, ?, ?)",
-                [(url, key, blob) for url, (key, blob) in self.waiting.items()],
+                "INSERT OR REPLACE INTO readings (page, key, outputs) VALUES (?, ?, ?)",
+                [(page, key, blob) for page, (key, blob) in self.waiting.items()],
             )
         self.waiting.clear()
 
@@ -142,6 +142,15 @@ def decode_request(fields: dict, spider) -> Request:
         "body": base64.b64decode(fields["body"]),
     }
     return request_from_dict(fields, spider=spider)
+
+
+def page_id(response) -> str:
+    """Which page a reading is kept under: its URL, or for a request with a body (a POST pager's
+    page) its method, URL and body digest — one URL may answer many forms."""
+    request = response.request
+    if request is None or not request.body:
+        return response.url
+    return f"{request.method} {response.url} {hashlib.sha1(request.body).hexdigest()}"
 
 
 class ParseMemoMiddleware:
@@ -200,12 +209,12 @@ class ParseMemoMiddleware:
 
     async def process_spider_output(self, response, result):
         spider = self.crawler.spider
-        key = self._key(response, spider)
+        key = self.reading_key(response, spider)
         if key is None:
             async for output in result:
                 yield output
             return
-        kept = self._get(response.url, key)
+        kept = self._get(page_id(response), key)
         replay = self._replay(kept, spider) if kept is not None else None
         if replay is not None:
             self.stats.inc_value("parse_memo/replayed")
@@ -246,7 +255,7 @@ class ParseMemoMiddleware:
         if outputs is None:
             self.stats.inc_value("parse_memo/not_replayable")
             return
-        self._put(response.url, key, outputs, figures)
+        self._put(page_id(response), key, outputs, figures)
 
     def _encoded(self, output, outputs: list[str], spider) -> list[str] | None:
         """``outputs`` with ``output`` added as JSON — now, before later components change it."""
@@ -262,35 +271,42 @@ class ParseMemoMiddleware:
             return None
         return outputs
 
-    def _key(self, response, spider) -> str | None:
+    def reading_key(self, response, spider) -> str | None:
         """The memo key of this response's reading, or None when it is not to be kept."""
         if self.memo is None or response.status != 200 or not isinstance(response, TextResponse):
             return None
         context = getattr(spider, "replay_context", lambda response: None)(response)
         if context is None:
             return None
-        callback = response.request.callback if response.request is not None else None
+        request = response.request
+        if request is None:
+            return None
         parts = [
             self.fingerprint,
-            getattr(callback, "__name__", "parse"),
+            getattr(request.callback, "__name__", "parse"),
             response.url,
             hashlib.sha1(response.body).hexdigest(),
             context,
+            # The list parsers read the request too: its method and form (Hanweb's POST pager
+            # pages on from the form it sent), and its Referer (the column a JSON list is of).
+            request.method,
+            hashlib.sha1(request.body).hexdigest(),
+            request.headers.get("Referer", b"").decode("latin-1"),
         ]
         return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
-    def _get(self, url: str, key: str) -> dict | None:
+    def _get(self, page: str, key: str) -> dict | None:
         try:
-            return self.memo.get(url, key)
+            return self.memo.get(page, key)
         except (sqlite3.Error, zlib.error, ValueError) as exc:
             self._give_up(exc)
             return None
 
-    def _put(self, url: str, key: str, outputs: list[str], figures: list[dict]) -> None:
+    def _put(self, page: str, key: str, outputs: list[str], figures: list[dict]) -> None:
         if self.memo is None:
             return
         try:
-            self.memo.put(url, key, outputs, figures)
+            self.memo.put(page, key, outputs, figures)
             self.stats.inc_value("parse_memo/kept")
         except sqlite3.Error as exc:
             self._give_up(exc)

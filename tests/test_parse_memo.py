@@ -15,9 +15,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import scrapy
+from scrapy.http import TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
@@ -27,6 +29,7 @@ from crawler.parse_memo import (
     code_fingerprint,
     decode_request,
     encode_request,
+    page_id,
 )
 from crawler.spiders.reports import ReportsSpider
 from imitation.crawl_run import proxy_env
@@ -46,7 +49,7 @@ class Crawl:
     items: list[dict]
     asked: Counter  # (method, url) -> times the farm was asked
     log: str
-    readings: dict[str, str]  # the memo after the crawl: url -> key
+    readings: dict[str, str]  # the memo after the crawl: page -> key
 
     @property
     def read(self) -> int:
@@ -68,7 +71,7 @@ def crawl(site: RecrawlFarm, server: GovFarmServer, out: Path, name: str) -> Cra
     assert result.returncode == 0, result.stderr[-4000:]
     asked = Counter((sent.method, sent.url) for sent in server.sent)
     with sqlite3.connect(out / "warc" / MEMO_NAME) as memo:
-        readings = dict(memo.execute("SELECT url, key FROM readings"))
+        readings = dict(memo.execute("SELECT page, key FROM readings"))
     return Crawl(read_items(out / f"{name}.jsonl"), asked, result.stderr, readings)
 
 
@@ -175,9 +178,36 @@ def test_a_damaged_memo_is_set_aside_and_a_new_one_started(tmp_path, caplog):
     middleware.memo.put("http://www.hy.gov.cn/", "k", ['{"item": {"type": "report"}}'], [])
     middleware.close(None)
     with sqlite3.connect(tmp_path / MEMO_NAME) as memo:
-        assert memo.execute("SELECT url, key FROM readings").fetchall() == [
+        assert memo.execute("SELECT page, key FROM readings").fetchall() == [
             ("http://www.hy.gov.cn/", "k")
         ]
+
+
+def test_a_reading_is_kept_for_the_request_that_fetched_the_page(tmp_path):
+    settings = {
+        "ARCHIVE_ENABLED": True,
+        "RECRAWL_REPLAY_PARSES": True,
+        "ARCHIVE_DIR": str(tmp_path),
+    }
+    middleware = ParseMemoMiddleware.from_crawler(get_crawler(ReportsSpider, settings))
+    middleware.open(None)
+    spider = SimpleNamespace(replay_context=lambda response: {"walk": {"site_key": "hy#1"}})
+    url = "http://www.hy.gov.cn/module/jpage/dataproxy.jsp?startrecord=1&endrecord=45"
+
+    def answer(form: bytes, referer: str = "http://www.hy.gov.cn/col/col1/index.html"):
+        request = scrapy.Request(url, method="POST", body=form, headers={"Referer": referer})
+        return TextResponse(url, body=b"<datastore></datastore>", encoding="utf-8", request=request)
+
+    # The same answer to another form, or for another column, pages on differently (Hanweb).
+    first = answer(b"col=1&columnid=1229371234")
+    other_form = answer(b"col=1&columnid=1229371999")
+    other_column = answer(b"col=1&columnid=1229371234", "http://www.hy.gov.cn/col/col2/index.html")
+    keys = [middleware.reading_key(r, spider) for r in (first, other_form, other_column)]
+    assert len(set(keys)) == 3
+    assert middleware.reading_key(answer(b"col=1&columnid=1229371234"), spider) == keys[0]
+    assert page_id(first) != page_id(other_form) and page_id(first).startswith("POST ")
+    get = TextResponse(url, body=b"", request=scrapy.Request(url))
+    assert page_id(get) == url
 
 
 def test_pages_read_for_discovery_are_never_replayed(tmp_path):
