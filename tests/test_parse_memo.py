@@ -162,16 +162,21 @@ def test_any_change_to_the_crawler_code_makes_every_reading_stale(tmp_path):
     assert code_fingerprint(tmp_path) != before
 
 
-def test_a_damaged_memo_is_set_aside_and_a_new_one_started(tmp_path, caplog):
-    damaged = b"not a database" * 100
-    (tmp_path / MEMO_NAME).write_bytes(damaged)
+def opened_memo(archive_dir: Path) -> ParseMemoMiddleware:
     settings = {
         "ARCHIVE_ENABLED": True,
         "RECRAWL_REPLAY_PARSES": True,
-        "ARCHIVE_DIR": str(tmp_path),
+        "ARCHIVE_DIR": str(archive_dir),
     }
     middleware = ParseMemoMiddleware.from_crawler(get_crawler(ReportsSpider, settings))
     middleware.open(None)
+    return middleware
+
+
+def test_a_damaged_memo_is_set_aside_and_a_new_one_started(tmp_path, caplog):
+    damaged = b"not a database" * 100
+    (tmp_path / MEMO_NAME).write_bytes(damaged)
+    middleware = opened_memo(tmp_path)
     assert "is damaged" in caplog.text
     [aside] = tmp_path.glob(f"{MEMO_NAME}.damaged-*")
     assert aside.read_bytes() == damaged
@@ -184,13 +189,7 @@ def test_a_damaged_memo_is_set_aside_and_a_new_one_started(tmp_path, caplog):
 
 
 def test_a_reading_is_kept_for_the_request_that_fetched_the_page(tmp_path):
-    settings = {
-        "ARCHIVE_ENABLED": True,
-        "RECRAWL_REPLAY_PARSES": True,
-        "ARCHIVE_DIR": str(tmp_path),
-    }
-    middleware = ParseMemoMiddleware.from_crawler(get_crawler(ReportsSpider, settings))
-    middleware.open(None)
+    middleware = opened_memo(tmp_path)
     spider = SimpleNamespace(replay_context=lambda response: {"walk": {"site_key": "hy#1"}})
     url = "http://www.hy.gov.cn/module/jpage/dataproxy.jsp?startrecord=1&endrecord=45"
 
