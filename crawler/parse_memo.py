@@ -217,25 +217,27 @@ class ParseMemoMiddleware:
         kept = self._get(page_id(response), key)
         replay = self._replay(kept, spider) if kept is not None else None
         if replay is not None:
+            outputs, sent = replay
             self.stats.inc_value("parse_memo/replayed")
-            for figures in kept["figures"]:
+            for figures in sent:
                 self.crawler.signals.send_catch_log(
-                    listing_parsed, response=response, figures=ListingFigures(**figures)
+                    listing_parsed, response=response, figures=figures
                 )
-            for output in replay:
+            for output in outputs:
                 yield output
             return
         async for output in self._recorded(response, result, key, spider):
             yield output
 
-    def _replay(self, kept: dict, spider) -> list | None:
-        """The kept outputs rebuilt, all or none (a reading the memo cannot give back is read
-        again)."""
+    def _replay(self, kept: dict, spider) -> tuple[list, list[ListingFigures]] | None:
+        """The kept outputs and list figures rebuilt, all or none (a reading the memo cannot
+        give back is read again)."""
         try:
-            return [
+            outputs = [
                 decode_request(output["request"], spider) if "request" in output else output["item"]
                 for output in kept["outputs"]
             ]
+            return outputs, [ListingFigures(**figures) for figures in kept["figures"]]
         except (NotReplayable, KeyError, TypeError, ValueError) as exc:
             logger.warning("A kept reading cannot be replayed (%s): the page is read again", exc)
             return None
@@ -315,4 +317,6 @@ class ParseMemoMiddleware:
         logger.warning(
             "The parse memo in %s is unusable (%s): every page is read in full", self.directory, exc
         )
+        if self.memo is not None:
+            self.memo.connection.close()
         self.memo = None

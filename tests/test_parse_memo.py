@@ -7,6 +7,7 @@ page; before the third, one list page drops a link, and that page alone is read 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -25,6 +26,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.parse_memo import (
     MEMO_NAME,
+    NotReplayable,
     ParseMemoMiddleware,
     code_fingerprint,
     decode_request,
@@ -207,6 +209,30 @@ def test_a_reading_is_kept_for_the_request_that_fetched_the_page(tmp_path):
     assert page_id(first) != page_id(other_form) and page_id(first).startswith("POST ")
     get = TextResponse(url, body=b"", request=scrapy.Request(url))
     assert page_id(get) == url
+
+
+def test_a_kept_reading_that_cannot_be_replayed_is_read_again(tmp_path, caplog):
+    middleware = opened_memo(tmp_path)
+    middleware.crawler.spider = SimpleNamespace(replay_context=lambda response: {"walk": {}})
+    url = "http://www.hy.gov.cn/col/col1/index.html"
+    response = TextResponse(
+        url, body=b"<html></html>", encoding="utf-8", request=scrapy.Request(url)
+    )
+    key = middleware.reading_key(response, middleware.crawler.spider)
+    # Figures of another shape than ListingFigures (a file edited, or from elsewhere).
+    middleware.memo.put(page_id(response), key, ['{"item": {"type": "report"}}'], [{"odd": 1}])
+
+    async def read_afresh():
+        yield {"type": "report", "url": url}
+
+    async def outputs(page):
+        return [out async for out in middleware.process_spider_output(page, read_afresh())]
+
+    assert asyncio.run(outputs(response)) == [{"type": "report", "url": url}]
+    assert "cannot be replayed" in caplog.text
+    # Nor is a request rebuilt as a class the memo names, unless it is a Scrapy request's.
+    with pytest.raises(NotReplayable):
+        decode_request({"_class": "os.system", "url": url}, middleware.crawler.spider)
 
 
 def test_pages_read_for_discovery_are_never_replayed(tmp_path):
