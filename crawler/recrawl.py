@@ -14,7 +14,8 @@ A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep ever
   Every capture goes into the digest index. When the run ends its numbers go into the WARC (a
   ``metadata`` record) and ``ARCHIVE_DIR/crawls.jsonl``, which the extractor loads into its
   ``crawls`` table.
-- :class:`Recrawl` is the Scrapy add-on (``ADDONS``) that puts both in the crawl.
+- :class:`Recrawl` is the Scrapy add-on (``ADDONS``) that puts both in the crawl, and the parse
+  memo (:mod:`crawler.parse_memo`) that replays unchanged pages' readings.
 - A ``JOBDIR`` whose crawl finished starts a new crawl when used again; an interrupted one still
   resumes (:mod:`crawler.resume`), so one command can run on a schedule (:func:`crawler.crawl_runs.prepare_job_dir`).
 """
