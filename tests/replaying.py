@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port, stop_process
+from imitation.processes import free_port, stop_process
 
 PYWB_BIN = (
     Path(os.environ.get("PYWB_VENV", Path(__file__).resolve().parent.parent / ".venv-pywb")) / "bin"

@@ -8,7 +8,6 @@ their own, and both end once the shared frontier has drained, leaving Redis clea
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import redis
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
@@ -35,9 +33,10 @@ from crawler.scaleout import (
 from crawler.spiders.reports import ReportsSpider
 from imitation.crawl_run import proxy_env
 from imitation.farm import build_farm
+from imitation.processes import RedisMissing
+from imitation.processes import redis_server as local_redis
 from imitation.server import GovFarmServer
 from tests.crawling import ROOT, archived, crawl_command, read_items, slowed
-from tests.processes import free_port, stop_process
 
 IDLE_CLOSE = 4  # seconds of empty frontier before a process ends (production: 30)
 WARC_NAME = re.compile(r"nianbao-(?P<host>.+)-(?P<pid>\d+)-\d{14}-\d{5}\.warc\.gz")
@@ -45,32 +44,12 @@ WARC_NAME = re.compile(r"nianbao-(?P<host>.+)-(?P<pid>\d+)-\d{14}-\d{5}\.warc\.g
 
 @contextmanager
 def redis_server():
-    """A throwaway redis-server on 127.0.0.1 and a free port, nothing saved, stopped afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (make install adds Debian's redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
+    """A throwaway redis-server (imitation.processes), or the test is skipped without one."""
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        yield url, client
-    finally:
-        client.close()
-        stop_process(process)
+        with local_redis() as server:
+            yield server
+    except RedisMissing as missing:
+        pytest.skip(str(missing))
 
 
 @pytest.fixture(scope="module")
