@@ -1,6 +1,6 @@
 """How close a crawl of many sites comes to the limits it cannot beat, and one wget per site beside it.
 
-    python bench/crawl.py [--hosts 200] [--delays 0.5,0.05] [--quick] [--json PATH] [--keep]
+    python bench/crawl.py [--hosts 200] [--delays 0.5,0.05] [--processes 2] [--quick] [--json PATH]
 
 Serves a generated farm of county portals (``bench/farm.py``: every answer 50–200 ms late, the
 same for the same URL in every run) through the imitation-site proxy, and in one run measures:
@@ -12,7 +12,11 @@ same for the same URL in every run) through the imitation-site proxy, and in one
   over every host at ``DOWNLOAD_DELAY`` = that delay, and **one wget per host, all in parallel**,
   at ``--wait`` = that delay — what a user would run instead. Both: one request at a time per
   host, the delay randomised ±50 % (``--random-wait``, Scrapy's default jitter), robots.txt
-  obeyed. (wget waits after each answer, Scrapy between request starts.)
+  obeyed. (wget waits after each answer, Scrapy between request starts.) And, with
+  ``--processes N`` (default 2; needs redis-server), N crawler processes on one frontier and one
+  per-host politeness in Redis, started together: one process uses one core, wget's 200 use
+  them all. Their ``bound_ratio`` counts N times the CPU-bound rate, and their time includes
+  ``SCALEOUT_IDLE_CLOSE`` (2 s), the wait on an empty frontier before a process ends.
 
 For each Scrapy crawl, the **politeness bound** of the pages it fetched (``bench/bounds.py``) and
 ``bound_ratio`` = crawl time / max(politeness bound, pages / CPU-bound rate): 1.0 is as fast as
@@ -25,7 +29,8 @@ one it is larger, by the share of the crawl's time other work took from it. Auto
 ever lengthens a slow host's delay, and its 1 s start delay would not be the delay compared.
 
 JSON (``bench/results/crawl.json``): ``bound_ratio`` (per delay), ``speedup_vs_parallel_wget``
-(per delay: wget's time / ours), ``reports_found`` (per tool and delay, of ``reports_expected``),
+(per delay: wget's time / ours), ``scaled_out`` (per delay: the N processes' ``bound_ratio`` and
+speedup over wget), ``reports_found`` (per tool and delay, of ``reports_expected``),
 ``cpu_bound_pages_per_s``, ``warc_overhead`` (share of the CPU-bound crawl's time spent writing
 WARC), ``politeness``, ``farm``, ``runs``.
 """
@@ -36,6 +41,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -44,8 +50,9 @@ from bench.common import RESULTS_DIR, mib, table, use_project_imports, write_jso
 use_project_imports()
 
 from bench.bounds import bound_ratio, politeness_bound  # noqa: E402
-from bench.crawl_runs import scrapy_run, wget_parallel_run  # noqa: E402
+from bench.crawl_runs import scrapy_processes_run, scrapy_run, wget_parallel_run  # noqa: E402
 from bench.farm import MAX_DELAY, MIN_DELAY, build_bench_farm, delay_for  # noqa: E402
+from imitation.processes import RedisMissing, redis_server  # noqa: E402
 from imitation.server import GovFarmServer  # noqa: E402
 
 PER_HOST = 1  # as wget: one connection, one request at a time
@@ -69,7 +76,7 @@ def main(argv: list[str] | None = None) -> dict:
                 runs.append(scrapy_run(label, instant, server, work / slug(label), settings))
                 print(summary_line(runs[-1]), flush=True)
         farm = build_bench_farm(args.hosts)
-        with GovFarmServer(farm.hosts) as server:
+        with GovFarmServer(farm.hosts) as server, scale_out(args.processes) as redis_url:
             for delay in args.delays:
                 label = f"scrapy, delay {delay:g} s"
                 settings = {**POLITENESS, "DOWNLOAD_DELAY": str(delay)}
@@ -78,6 +85,14 @@ def main(argv: list[str] | None = None) -> dict:
                 label = f"wget per host, wait {delay:g} s"
                 runs.append(wget_parallel_run(label, farm, server, work / slug(label), delay))
                 print(summary_line(runs[-1]), flush=True)
+                if redis_url:
+                    label = f"scrapy x{args.processes} over Redis, delay {delay:g} s"
+                    where = work / slug(label)
+                    n = args.processes
+                    runs.append(
+                        scrapy_processes_run(label, farm, server, where, settings, n, redis_url)
+                    )
+                    print(summary_line(runs[-1]), flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -98,6 +113,12 @@ def parse_args(argv):
         default=[0.5, 0.05],
         help="DOWNLOAD_DELAY / wget --wait values, comma-separated (default 0.5,0.05)",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="also crawl with this many processes over Redis (0 or 1: not; default 2)",
+    )
     parser.add_argument("--quick", action="store_true", help="a tiny farm, for smoke tests")
     parser.add_argument("--json", type=Path, default=RESULTS_DIR / "crawl.json")
     parser.add_argument("--workdir", type=Path, default=None, help="where outputs go (a temp dir)")
@@ -106,6 +127,20 @@ def parse_args(argv):
     if args.quick:
         args.hosts, args.delays = 5, [0.05]
     return args
+
+
+@contextmanager
+def scale_out(processes: int):
+    """A throwaway Redis for the scaled-out runs, or None when they are not wanted or possible."""
+    if processes < 2:
+        yield None
+        return
+    try:
+        with redis_server() as (url, _):
+            yield url
+    except RedisMissing as missing:
+        print(f"  (no scaled-out runs: {missing})", flush=True)
+        yield None
 
 
 def slug(label: str) -> str:
@@ -129,25 +164,40 @@ def compare(farm, delays: list[float], runs: list[dict]) -> dict:
         delay = float(run["settings"]["DOWNLOAD_DELAY"])
         bound = politeness_bound(urls, delay_for, delay, PER_HOST)
         run["politeness_bound"] = bound
-        run |= bound_ratio(run["wall_s"], bound["seconds"], run["pages"], cpu_rate)
+        # Several processes: the CPU bound of as many crawlers, each with the rate of one.
+        processes = run.get("processes", 1)
+        run |= bound_ratio(run["wall_s"], bound["seconds"], run["pages"], cpu_rate * processes)
         # The same against a crawler with one core to itself: the CPU-bound crawl's CPU seconds.
-        alone = bound_ratio(run["wall_s"], bound["seconds"], run["pages"], cpu_rate_one_core)
-        run["bound_ratio_one_core"] = alone["bound_ratio"]
-    for delay in delays:
-        ours = next(
-            r for r in runs if r["tool"] == "scrapy" and r["label"].endswith(f" {delay:g} s")
+        alone = bound_ratio(
+            run["wall_s"], bound["seconds"], run["pages"], cpu_rate_one_core * processes
         )
-        wget = next(r for r in runs if r["tool"] == "wget" and r["label"].endswith(f" {delay:g} s"))
+        run["bound_ratio_one_core"] = alone["bound_ratio"]
+    scaled = {}  # per delay: the scaled-out crawl's bound_ratio and speedup over wget
+    for delay in delays:
         key = f"{delay:g}"
+
+        ours = next(r for r in runs if r["label"] == f"scrapy, delay {key} s")
+        wget = next(r for r in runs if r["label"] == f"wget per host, wait {key} s")
         ratios[key] = ours["bound_ratio"]
         ratios_one_core[key] = ours["bound_ratio_one_core"]
         speedups[key] = round(wget["wall_s"] / ours["wall_s"], 2)
         found[key] = {"scrapy": ours["reports_in_warc"], "wget": wget["reports_in_warc"]}
+        several = next(
+            (r for r in runs if r.get("processes") and r["label"].endswith(f"delay {key} s")), None
+        )
+        if several is not None:
+            found[key]["scrapy_processes"] = several["reports_in_warc"]
+            scaled[key] = {
+                "processes": several["processes"],
+                "bound_ratio": several["bound_ratio"],
+                "speedup_vs_parallel_wget": round(wget["wall_s"] / several["wall_s"], 2),
+            }
     return {
         "bound_ratio": ratios,
         "bound_ratio_one_core": ratios_one_core,
         "cpu_bound_pages_per_cpu_s": round(cpu_rate_one_core, 1),
         "speedup_vs_parallel_wget": speedups,
+        "scaled_out": scaled,
         "reports_found": found,
         "reports_expected": len(farm.all_report_urls),
         "cpu_bound_pages_per_s": round(cpu_rate, 1),
@@ -219,6 +269,7 @@ def report(result: dict) -> str:
             f"({result['cpu_bound_pages_per_cpu_s']} pages per CPU second)"
         ),
         f"speedup_vs_parallel_wget (per delay): {result['speedup_vs_parallel_wget']}",
+        f"scaled out over Redis (per delay):    {result['scaled_out']}",
         f"reports found (per delay):            {result['reports_found']}",
         f"warc_overhead (CPU-bound crawl):      {100 * result['warc_overhead']:.1f}% of its time",
     ]

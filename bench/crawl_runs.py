@@ -7,6 +7,7 @@ files, and the most requests one host had in flight at once (the farm server cou
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -40,6 +41,50 @@ def scrapy_run(label: str, farm, server, out: Path, settings: dict[str, str]) ->
     archive = settings.get("ARCHIVE_ENABLED", "True") != "False"
     warcs = sorted((out / "warc").glob("*.warc*")) if archive else []
     return outcome(label, "scrapy", farm, server, measured, warcs, archive, settings)
+
+
+def scrapy_processes_run(
+    label: str, farm, server, out: Path, settings: dict[str, str], processes: int, redis_url: str
+) -> dict:
+    """``processes`` crawler processes started together on one frontier and one per-host
+    politeness in Redis (README, "Scaling out"), measured as one process tree."""
+    out.mkdir(parents=True)
+    sites = out / "sites.csv"
+    sites.write_text(farm.sites_csv(), encoding="utf-8")
+    scaled = {
+        **settings,
+        "REDIS_URL": redis_url,
+        "SCALEOUT_KEY_PREFIX": f"{out.name}:%(spider)s",
+        # Seconds a process waits on an empty frontier for the others' links before it ends:
+        # part of the measured time, as it is of a real scaled-out crawl.
+        "SCALEOUT_IDLE_CLOSE": "2",
+        # A process alone sizes its global limit from the sites; scaled out it holds this many.
+        "CONCURRENT_REQUESTS": str(len(farm.hosts)),
+    }
+    started, waited = [], []
+    for n in range(processes):
+        command = scrapy_crawl(
+            sites,
+            out / f"found-{n}.jsonl",
+            {"ARCHIVE_DIR": str(out / "warc"), "LOG_LEVEL": "INFO", **scaled},
+        )
+        started.append(f"{shlex.join(command)} 2>{shlex.quote(str(out / f'scrapy-{n}.log'))} &")
+        started.append(f"p{n}=$!;")
+        waited.append(f"wait $p{n} || rc=1;")
+    script = " ".join(["rc=0;", *started, *waited, "exit $rc"])
+    server.reset_log()
+    measured = run_measured(
+        ["sh", "-c", script],
+        cwd=ROOT,
+        env=proxy_env(server),
+        stderr=out / "sh.log",
+        timeout=TIMEOUT,
+    )
+    warcs = sorted((out / "warc").glob("*.warc*"))
+    return {
+        **outcome(label, "scrapy", farm, server, measured, warcs, True, scaled),
+        "processes": processes,
+    }
 
 
 def wget_parallel_run(label: str, farm, server, out: Path, wait: float) -> dict:
