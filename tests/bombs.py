@@ -11,6 +11,7 @@ wrong checksum does all its harm before anyone notices.
 
 from __future__ import annotations
 
+import base64
 import io
 import struct
 import zlib
@@ -88,18 +89,23 @@ def zip_containing(name: str, payload: bytes) -> bytes:
     return zip_of([(name, _deflated(payload))])
 
 
-def pdf_with_flate_stream(inflated: int = GiB + GiB // 2) -> bytes:
-    """A one-page PDF whose content stream is a zlib (FlateDecode) stream of ``inflated`` bytes."""
+def pdf_with_flate_stream(inflated: int = GiB + GiB // 2, *, ascii85: bool = False) -> bytes:
+    """A one-page PDF whose content stream is a zlib (FlateDecode) stream of ``inflated`` bytes;
+    with ``ascii85``, written in ASCII85 in front of it, as some PDF writers do."""
     content = deflate_repeated(
         b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n", b" " * _CHUNK, inflated // _CHUNK, b"\n"
     )
     stream = b"\x78\xda" + content.raw + struct.pack(">I", content.adler32)
+    filters = b"/FlateDecode"
+    if ascii85:
+        stream = base64.a85encode(stream, wrapcol=76) + b"~>"
+        filters = b"[/ASCII85Decode /FlateDecode]"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d /Filter %s >>\nstream\n" % (len(stream), filters) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = io.BytesIO()

@@ -25,6 +25,8 @@ import sqlite_utils
 from archive.exchange import Exchange
 from archive.writer import WarcArchive
 from extract.documents import DocumentError, read_document
+from extract.documents.bounds import TooLarge, check_pdf_streams
+from extract.limits import MAX_PDF_STREAM
 from extract.workers import WorkerFailure, WorkerLimits, WorkerPool
 from imitation.reportgen import corpus, render_many
 from tests import bombs
@@ -201,3 +203,19 @@ def test_an_html_page_of_megabytes_of_markup_is_refused_before_parsing():
         + b"'></div></body></html>"
     )
     assert read_document(page, content_type="text/html").text == "2023年"
+
+
+def test_a_flate_bomb_behind_ascii85_is_refused_before_pdfminer_inflates_it():
+    # Just past the bound: were the stream not counted, pdfminer would read it whole.
+    bomb = bombs.pdf_with_flate_stream(MAX_PDF_STREAM + 16 * MiB, ascii85=True)
+    assert b"/Filter [/ASCII85Decode /FlateDecode]" in bomb and len(bomb) < MiB
+    # The pre-scan itself: without it pdfminer would spend minutes on the bomb, not fail.
+    with pytest.raises(TooLarge, match="too large: a PDF stream inflates"):
+        check_pdf_streams(bomb)
+
+
+def test_a_small_ascii85_flate_stream_is_read():
+    document = read_document(
+        bombs.pdf_with_flate_stream(MiB, ascii85=True), content_type="application/pdf"
+    )
+    assert document.text.strip().startswith("x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
@@ -126,6 +127,7 @@ def check_html_size(payload: bytes) -> None:
 _PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _PDF_SCAN_STEP = 1 << 16
 _PDF_DICTIONARY_LOOKBACK = 4096
+_ASCII85_FILTER = re.compile(rb"/(?:ASCII85Decode|A85)\b")
 
 
 def check_pdf_streams(payload: bytes) -> None:
@@ -133,22 +135,39 @@ def check_pdf_streams(payload: bytes) -> None:
 
     pdfminer inflates a stream whole, with no bound, when a page needs it. So every stream whose
     data starts with a zlib header is inflated here first, chunk by chunk, counting and keeping
-    nothing. The stream's own /Length and /Filter are not trusted: a deflate stream says where
-    it ends. Image streams are skipped (reading text never decodes them). Streams of an
-    encrypted PDF, or behind another filter, are not seen: the worker's memory cap is the
-    second line for those.
+    nothing; so is one in ASCII85 (``/Filter [/ASCII85Decode /FlateDecode]``), decoded first.
+    The stream's own /Length is not trusted: a deflate stream says where it ends, an ASCII85 one
+    ends at ``~>``. Image streams are skipped (reading text never decodes them). Streams of an
+    encrypted PDF, or behind another filter, are not seen: the worker's memory cap is the second
+    line for those.
     """
     total = 0
     for match in _PDF_STREAM.finditer(payload):
         start = match.end()
-        if not _zlib_header(payload[start : start + 2]):
-            continue
+        flate = _zlib_header(payload[start : start + 2])
         dictionary = payload[max(0, match.start() - _PDF_DICTIONARY_LOOKBACK) : match.start()]
-        if b"/Image" in dictionary[dictionary.rfind(b" obj") :]:
+        opened = dictionary.rfind(b" obj")  # this stream's object, not the one before it
+        dictionary = dictionary[opened:] if opened >= 0 else dictionary
+        if not flate and not _ASCII85_FILTER.search(dictionary):
             continue
-        total += _inflated_size(payload, start)
+        if b"/Image" in dictionary:
+            continue
+        total += _inflated_size(payload, start) if flate else _ascii85_inflated_size(payload, start)
         if total > MAX_PDF_STREAMS_TOTAL:
             raise TooLarge("PDF streams inflate", MAX_PDF_STREAMS_TOTAL)
+
+
+def _ascii85_inflated_size(payload: bytes, start: int) -> int:
+    """Bytes the ASCII85 stream at ``start`` inflates to, if it holds a zlib stream; else 0."""
+    end = payload.find(b"~>", start)
+    if end < 0:
+        return 0
+    try:
+        # At most 4/5 of bytes the payload already holds; whitespace and "z" as the filter reads them.
+        decoded = base64.a85decode(payload[start:end])
+    except ValueError:
+        return 0  # damaged: pdfminer gives up on it too
+    return _inflated_size(decoded, 0) if _zlib_header(decoded[:2]) else 0
 
 
 def _zlib_header(head: bytes) -> bool:
