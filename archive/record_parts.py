@@ -1,5 +1,6 @@
 """What the WARC writer builds records from: the HTTP head exactly as received, ``warc-fields``
-blocks, WARC dates and record ids, and the revisit profiles of WARC 1.1."""
+blocks, WARC dates and record ids, the revisit profiles of WARC 1.1, and warcio's writer held to
+WARC 1.1 where it strays."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, timezone
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
 
 from archive.http_head import parse_head, parse_status_line
 
@@ -71,3 +73,12 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"datetime must be timezone-aware (UTC is assumed nowhere): {moment!r}")
     return moment.astimezone(timezone.utc)
+
+
+class Warc11Writer(WARCWriter):
+    """warcio's writer, without a payload digest where WARC 1.1 forbids one."""
+
+    # §5.9: WARC-Payload-Digest "shall not be used on records without a well-defined payload";
+    # a metadata record's warc-fields block has none (warcio gave it one all the same, the
+    # block digest again).
+    NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")

@@ -22,7 +22,6 @@ from io import BytesIO
 from pathlib import Path
 
 from warcio.recordloader import ArcWarcRecord
-from warcio.warcwriter import WARCWriter
 
 from archive.exchange import CaptureLocation, Exchange
 from archive.http_head import dechunked_head, split_message
@@ -30,6 +29,7 @@ from archive.layout import OPEN_SUFFIX, warc_file_name, warc_file_pattern
 from archive.record_parts import (
     REVISIT_PROFILES,
     RawHead,
+    Warc11Writer,
     as_utc,
     encode_warc_fields,
     new_record_id,
@@ -89,7 +89,7 @@ class WarcArchive:
         # warcio flushes after every record; the sink defers that to one flush per group, so
         # a crash can only tear the group being written (repair then cuts it off).
         self._sink = _DeferredFlush()
-        self._warc = _WARCWriter(self._sink, gzip=True, warc_version=WARC_VERSION)
+        self._warc = Warc11Writer(self._sink, gzip=True, warc_version=WARC_VERSION)
 
     def __enter__(self) -> WarcArchive:
         return self
@@ -385,13 +385,6 @@ class WarcArchive:
             warc_content_type=content_type,
             warc_headers_dict={"WARC-Type": rec_type, **headers},
         )
-
-
-class _WARCWriter(WARCWriter):
-    # WARC 1.1 §5.9: WARC-Payload-Digest "shall not be used on records without a well-defined
-    # payload"; a metadata record's warc-fields block has none (warcio gave it one all the
-    # same, the block digest again: 45 bytes of every capture's metadata record).
-    NO_PAYLOAD_DIGEST_TYPES = (*WARCWriter.NO_PAYLOAD_DIGEST_TYPES, "metadata")
 
 
 class _DeferredFlush:

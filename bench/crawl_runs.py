@@ -26,10 +26,16 @@ def scrapy_command(sites: Path, out: Path, settings: dict[str, str]) -> list[str
     return scrapy_crawl(sites, out / "found.jsonl", {**defaults, **settings})
 
 
-def scrapy_run(label: str, farm, server, out: Path, settings: dict[str, str]) -> dict:
+def sites_file(farm, out: Path) -> Path:
+    """A new directory ``out`` for one run, holding the farm's sites list."""
     out.mkdir(parents=True)
     sites = out / "sites.csv"
     sites.write_text(farm.sites_csv(), encoding="utf-8")
+    return sites
+
+
+def scrapy_run(label: str, farm, server, out: Path, settings: dict[str, str]) -> dict:
+    sites = sites_file(farm, out)
     server.reset_log()
     measured = run_measured(
         scrapy_command(sites, out, settings),
@@ -48,9 +54,7 @@ def scrapy_processes_run(
 ) -> dict:
     """``processes`` crawler processes started together on one frontier and one per-host
     politeness in Redis (README, "Scaling out"), measured as one process tree."""
-    out.mkdir(parents=True)
-    sites = out / "sites.csv"
-    sites.write_text(farm.sites_csv(), encoding="utf-8")
+    sites = sites_file(farm, out)
     scaled = {
         **settings,
         "REDIS_URL": redis_url,

@@ -2,11 +2,10 @@
 
 A crawl run again over the same ``ARCHIVE_DIR`` must be cheap and must keep every version:
 
-- :class:`ConditionalRequestMiddleware` sends ``If-None-Match``/``If-Modified-Since`` with the
-  validators of the URL's last capture (from :mod:`archive.digest_index`). A ``304`` reaches the
-  spider as the archived original (status, headers, payload) — as :mod:`crawler.resume` answers
-  from the archive — so the walk goes on and every link is found as before; a file's original
-  comes without its payload, which nobody reads (flag ``payload-not-read``).
+- :mod:`crawler.conditional` sends ``If-None-Match``/``If-Modified-Since`` with the validators
+  of the URL's last capture (from :mod:`archive.digest_index`, through
+  :meth:`RecrawlArchiveExtension.replayable_capture`), and a ``304`` reaches the spider as the
+  archived original, so the walk goes on and every link is found as before.
 - :class:`RecrawlArchiveExtension` (the archive extension, extended) writes a 304 as a
   ``revisit`` record (profile server-not-modified, the 304's head as its block), a 200 whose
   payload an earlier crawl archived — at this URL or any other — as an identical-payload-digest
@@ -28,31 +27,21 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import load_object
 
 from archive import layout
 from archive.digest_index import DigestIndex, StoredPayload, UrlCapture
 from archive.exchange import CaptureLocation
 from archive.http_head import parse_head
-from archive.layout import CaptureKind, payload_digest, resolve_archive_path
-from archive.reader import ArchiveReadError
+from archive.layout import CaptureKind, payload_digest
 from crawler.archiving import WarcArchiveExtension
+from crawler.conditional import PREVIOUS_META, ConditionalRequestMiddleware
 from crawler.crawl_runs import append_crawl_log, mark_job_finished, now_iso, prepare_job_dir
 from crawler.parse_memo import ParseMemoMiddleware
-from crawler.resume import answer_from_archive
 
 logger = logging.getLogger(__name__)
 
 NOT_MODIFIED, IDENTICAL = "server-not-modified", "identical-payload-digest"
-# Request meta: the capture whose validators were sent, the headers this middleware added, and
-# "fetch in full" (after a 304 whose original could not be read).
-PREVIOUS_META, SENT_META, UNCONDITIONAL_META = (
-    "recrawl_previous",
-    "recrawl_sent",
-    "recrawl_unconditional",
-)
-CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 GONE_STATUSES = (404, 410)
 
 
@@ -73,96 +62,6 @@ class Recrawl:
         )
         # Closest to the spider (DepthMiddleware is 900): replayed requests pass every other one.
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", ParseMemoMiddleware, 950)
-
-
-class ConditionalRequestMiddleware:
-    """Downloader middleware: conditional GETs from the digest index; a 304 answered from the archive.
-
-    Sits after every middleware that sets headers (930), so the validators are what goes out,
-    and before resume (950), whose answers it leaves alone.
-    """
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.stats = crawler.stats
-        self._archive: RecrawlArchiveExtension | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        settings = crawler.settings
-        if not settings.getbool("RECRAWL_ENABLED") or not settings.getbool("ARCHIVE_ENABLED"):
-            raise NotConfigured(
-                "RECRAWL_ENABLED or ARCHIVE_ENABLED is off: requests stay unconditional"
-            )
-        return cls(crawler)
-
-    def archive(self) -> RecrawlArchiveExtension | None:
-        if self._archive is None:
-            self._archive = next(
-                (
-                    e
-                    for e in self.crawler.extensions.middlewares
-                    if isinstance(e, RecrawlArchiveExtension)
-                ),
-                None,
-            )
-        return self._archive
-
-    def process_request(self, request):
-        # Validators added for another URL (a redirect copies headers) or an earlier attempt go.
-        for name in request.meta.pop(SENT_META, ()):
-            request.headers.pop(name, None)
-        request.meta.pop(PREVIOUS_META, None)
-        if (
-            request.method != "GET"
-            or request.meta.get("playwright")
-            or request.meta.get(UNCONDITIONAL_META)
-        ):
-            return None
-        if any(name in request.headers for name in CONDITIONAL_HEADERS):
-            return None  # a conditional request someone else made: theirs to handle
-        archive = self.archive()
-        previous = archive.replayable_capture(request.url) if archive else None
-        if previous is None:
-            return None
-        sent = []
-        for name, value in zip(CONDITIONAL_HEADERS, (previous.etag, previous.last_modified)):
-            if value:
-                request.headers[name] = value.encode("latin-1", "replace")  # as received: latin-1
-                sent.append(name)
-        request.meta[SENT_META] = sent
-        request.meta[PREVIOUS_META] = previous.as_meta()
-        self.stats.inc_value("recrawl/conditional_requests")
-        return None
-
-    def process_response(self, request, response):
-        sent = request.meta.get(PREVIOUS_META)
-        if response.status != 304 or sent is None:
-            return response
-        previous = UrlCapture.from_meta(sent)
-        archive = self.archive()
-        try:
-            answer = answer_from_archive(
-                request,
-                resolve_archive_path(archive.directory, previous.payload.filename),
-                previous.payload.offset,
-                flags=["archived", "not-modified"],
-            )
-        except (OSError, ValueError, ArchiveReadError) as exc:
-            logger.warning(
-                "%s answered 304, but its archived original (%s@%s) cannot be read: %s; "
-                "fetching it again in full",
-                request.url,
-                previous.payload.filename,
-                previous.payload.offset,
-                exc,
-            )
-            self.stats.inc_value("recrawl/original_unreadable")
-            return request.replace(
-                meta={**request.meta, UNCONDITIONAL_META: True}, dont_filter=True
-            )
-        self.stats.inc_value("recrawl/answered_from_archive")
-        return answer
 
 
 def request_method(request_bytes: bytes) -> str:

@@ -23,13 +23,9 @@ from archive.reader import read_record
 from archive.record_parts import REVISIT_PROFILES
 from archive.repair import complete_prefix
 from archive.writer import WarcArchive
+from crawler.conditional import PREVIOUS_META, UNCONDITIONAL_META, ConditionalRequestMiddleware
 from crawler.crawl_runs import mark_job_finished, prepare_job_dir
-from crawler.recrawl import (
-    PREVIOUS_META,
-    UNCONDITIONAL_META,
-    ConditionalRequestMiddleware,
-    outcome,
-)
+from crawler.recrawl import outcome
 from extract import db as store
 from extract.grouping import group_candidates
 from extract.versions import import_crawls, lineages, refresh_versions

@@ -15,7 +15,8 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.browser.cookies import BrowserCookiesMiddleware
 from crawler.browser.rendered import RenderedDomArchive
-from crawler.recrawl import ConditionalRequestMiddleware, RecrawlArchiveExtension
+from crawler.conditional import ConditionalRequestMiddleware
+from crawler.recrawl import RecrawlArchiveExtension
 from crawler.spiders.reports import ReportsSpider
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -92,19 +92,6 @@ def absolute_url(base: str, href: str | None) -> str | None:
     return url if url.startswith(("http://", "https://")) else None
 
 
-def anchor_text(anchor: Selector) -> str:
-    """Visible text of an ``<a>``; its title when the text is cut short with an ellipsis."""
-    return _anchor_text(anchor.root)
-
-
-def anchor_date(anchor: Selector) -> str | None:
-    """The date printed beside an item: in its row (li/tr/dl/dd/p/div) when the row holds only it.
-
-    A row with several links is a menu or a pager, whose dates belong to nobody in particular.
-    """
-    return _RowDates().date(anchor.root, _texts(anchor.root))
-
-
 def links_in(selector: Selector, base: str, anchors_xpath: str = "//a[@href]") -> list[Link]:
     """Every document link under ``selector`` in page order, one per url."""
     links = []
@@ -112,9 +99,9 @@ def links_in(selector: Selector, base: str, anchors_xpath: str = "//a[@href]") -
     for element in anchor_elements(selector, anchors_xpath):
         url = absolute_url(base, element.get("href"))
         if url:
-            text = _texts(element)
+            text = element_text(element)
             links.append(
-                Link(url=url, text=_anchor_text(element, text), date=rows.date(element, text))
+                Link(url=url, text=anchor_text(element, text), date=rows.date(element, text))
             )
     return unique_links(links)
 
@@ -122,21 +109,27 @@ def links_in(selector: Selector, base: str, anchors_xpath: str = "//a[@href]") -
 def anchor_elements(selector, query: str = "//a[@href]") -> list:
     """The lxml elements ``query`` selects: what ``selector.xpath(query)`` holds, without a
     Selector made around each (a page's hundred-odd anchors, on every page)."""
-    root = getattr(selector, "selector", selector).root  # a response's, or the selector's own
-    return [node for node in root.xpath(query) if hasattr(node, "tag")]
+    return [node for node in _tree(selector).xpath(query) if hasattr(node, "tag")]
 
 
-# What anchor_date reads as an item's row, nearest first, up to three of them.
+def _tree(selector):
+    """The lxml tree of a response (its selector's) or of a selector."""
+    return getattr(selector, "selector", selector).root
+
+
+# What an item's date is read from: its row, nearest first, up to three of them.
 _ROW_TAGS = frozenset(("li", "tr", "dl", "dd", "dt", "p", "div"))
 
 
-def _texts(element) -> str:
-    # lxml directly: parsel would wrap every text node in a Selector, per anchor.
+def element_text(element) -> str:
+    """An lxml element's text nodes, joined (parsel would wrap each in a Selector first)."""
     return " ".join(element.xpath(".//text()"))
 
 
-def _anchor_text(element, texts: str | None = None) -> str:
-    text = collapse(_texts(element) if texts is None else texts)
+def anchor_text(element, texts: str) -> str:
+    """Visible text of an ``<a>`` (``texts``: its element_text); its title when the text is cut
+    short with an ellipsis."""
+    text = collapse(texts)
     title = collapse(element.get("title"))
     if title and (not text or text.endswith(_ELLIPSIS)):
         return title
@@ -144,7 +137,9 @@ def _anchor_text(element, texts: str | None = None) -> str:
 
 
 class _RowDates:
-    """Each row's verdict (several links in it? the date it prints), worked out once."""
+    """The date printed beside an item: in its row (li/tr/dl/dd/p/div) when the row holds only
+    it — a row with several links is a menu or a pager, whose dates belong to nobody in
+    particular — else in the item's own text. Each row's verdict is worked out once."""
 
     def __init__(self):
         self.rows: dict = {}
@@ -164,7 +159,7 @@ class _RowDates:
         if verdict is None:
             anchors = (a for a in row.iter("a") if a.get("href") is not None)
             several = next(anchors, None) is not None and next(anchors, None) is not None
-            verdict = self.rows[row] = (several, None if several else iso_date(_texts(row)))
+            verdict = self.rows[row] = (several, None if several else iso_date(element_text(row)))
         return verdict
 
 
@@ -288,7 +283,7 @@ def script_texts(response: TextResponse) -> list[str]:
 def xpath_texts(response: TextResponse, query: str) -> list[str]:
     """The strings ``query`` selects in an HTML page, as ``response.xpath(query).getall()``
     gives them, without first wrapping each (every text node of a page) in a Selector."""
-    return [str(text) for text in getattr(response, "selector", response).root.xpath(query)]
+    return [str(text) for text in _tree(response).xpath(query)]
 
 
 def is_html(response: TextResponse) -> bool:

@@ -33,6 +33,7 @@ from .base import (
     absolute_url,
     anchor_elements,
     collapse,
+    element_text,
     is_html,
     meta_of,
     page_links,
@@ -170,7 +171,7 @@ def pager_requests(response: TextResponse) -> list:
     """GETs for the 下一页/尾页-style links of the page (not for the page itself)."""
     requests = []
     for element in anchor_elements(response):  # lxml: pages carry a hundred-odd anchors
-        text = collapse(" ".join(element.xpath(".//text()"))) or collapse(element.get("title"))
+        text = collapse(element_text(element)) or collapse(element.get("title"))
         if text not in FORWARD_TEXTS:
             continue
         url = absolute_url(get_base_url(response), element.get("href"))
